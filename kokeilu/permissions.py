@@ -1,0 +1,128 @@
+"""Who may see and change what: the one place every view and POST asks.
+
+Roles:
+- admins are superusers and may do everything;
+- managers (group "Johto") read every pilot;
+- coordinators (group "Koordinaattorit") read and edit the pilots they are linked to
+  (`Pilot.coordinators`, managed in the admin).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+COORDINATORS_GROUP = "Koordinaattorit"
+MANAGERS_GROUP = "Johto"
+
+ADMIN = "admin"
+MANAGER = "manager"
+COORDINATOR = "coordinator"
+
+
+def _group_names(user) -> frozenset[str]:
+    # Cached on the user object so a page asks the database once per request.
+    cached = getattr(user, "_kokeilu_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._kokeilu_groups = cached
+    return cached
+
+
+def is_admin(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def is_manager(user) -> bool:
+    return bool(user.is_authenticated and MANAGERS_GROUP in _group_names(user))
+
+
+def is_coordinator(user) -> bool:
+    return bool(user.is_authenticated and COORDINATORS_GROUP in _group_names(user))
+
+
+def roles(user) -> frozenset[str]:
+    found = set()
+    if is_admin(user):
+        found.add(ADMIN)
+    if user.is_authenticated and not user.is_superuser:
+        if is_manager(user):
+            found.add(MANAGER)
+        if is_coordinator(user):
+            found.add(COORDINATOR)
+    return frozenset(found)
+
+
+def reads_everything(user) -> bool:
+    return is_admin(user) or is_manager(user)
+
+
+def editable_pilot_ids(user) -> frozenset[int]:
+    """Pilots this user may change; cached on the user object for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_kokeilu_editable_pilots", None)
+    if cached is None:
+        from municipalities.models import Pilot
+
+        if is_admin(user):
+            cached = frozenset(Pilot.objects.values_list("pk", flat=True))
+        elif is_coordinator(user):
+            cached = frozenset(user.coordinated_pilots.values_list("pk", flat=True))
+        else:
+            cached = frozenset()
+        user._kokeilu_editable_pilots = cached
+    return cached
+
+
+def visible_pilots(user, queryset=None):
+    """The pilots a user may read, as a queryset."""
+    from municipalities.models import Pilot
+
+    queryset = Pilot.objects.all() if queryset is None else queryset
+    if reads_everything(user):
+        return queryset
+    if is_coordinator(user):
+        return queryset.filter(coordinators=user)
+    return queryset.none()
+
+
+def can_view_pilot(user, pilot) -> bool:
+    return reads_everything(user) or pilot.pk in editable_pilot_ids(user)
+
+
+def can_edit_pilot(user, pilot) -> bool:
+    return is_admin(user) or (is_coordinator(user) and pilot.pk in editable_pilot_ids(user))
+
+
+class PilotAccessMixin(AccessMixin):
+    """Resolve `self.pilot` from the URL's `pilot` slug and check the user may read it.
+
+    Views that change data set `edit = True`; the same check then guards GET and POST.
+    A pilot the user may not read answers 404 so its existence is not revealed.
+    """
+
+    edit = False
+    pilot_url_kwarg = "pilot"
+
+    def dispatch(self, request, *args, **kwargs):
+        from municipalities.models import Pilot
+
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.pilot = get_object_or_404(Pilot, slug=kwargs[self.pilot_url_kwarg])
+        if not can_view_pilot(request.user, self.pilot):
+            from django.http import Http404
+
+            raise Http404
+        if self.edit and not can_edit_pilot(request.user, self.pilot):
+            raise PermissionDenied
+        self.can_edit = can_edit_pilot(request.user, self.pilot)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pilot"] = self.pilot
+        context["can_edit"] = self.can_edit
+        return context

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path(
+        "kirjaudu/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language can be chosen on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("health/", views.health, name="health"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,76 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    ClientStatistic,
+    Municipality,
+    MunicipalityGroup,
+    Pilot,
+    PilotMembership,
+    PilotStatistic,
+    SubRegion,
+)
+
+
+@admin.register(SubRegion)
+class SubRegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fi", "name_sv", "sub_region"]
+    list_filter = ["sub_region", "pilots"]
+    search_fields = ["code", "name_fi", "name_sv"]
+    list_select_related = ["sub_region"]
+
+
+class PilotMembershipInline(admin.TabularInline):
+    model = PilotMembership
+    extra = 0
+    autocomplete_fields = ["municipality"]
+
+
+class MunicipalityGroupInline(admin.TabularInline):
+    model = MunicipalityGroup
+    extra = 0
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members"]
+
+
+@admin.register(Pilot)
+class PilotAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "start_date", "end_date", "target_caseload"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name", "slug", "region"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["coordinators"]
+    inlines = [PilotMembershipInline, MunicipalityGroupInline]
+
+
+@admin.register(MunicipalityGroup)
+class MunicipalityGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "pilot"]
+    list_filter = ["pilot"]
+    search_fields = ["name", "short_name"]
+    filter_horizontal = ["members"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ClientStatistic)
+class ClientStatisticAdmin(SimpleHistoryAdmin):
+    list_display = ["municipality", "date", "measure", "value", "is_approximate", "source"]
+    list_filter = ["measure", "date", "is_approximate", "municipality__pilots"]
+    search_fields = ["municipality__name_fi", "municipality__code", "source"]
+    date_hierarchy = "date"
+    list_select_related = ["municipality"]
+    autocomplete_fields = ["municipality"]
+
+
+@admin.register(PilotStatistic)
+class PilotStatisticAdmin(SimpleHistoryAdmin):
+    list_display = ["pilot", "date", "measure", "value", "unit", "of_measure", "is_approximate"]
+    list_filter = ["pilot", "measure", "unit", "is_approximate"]
+    search_fields = ["pilot__name", "source"]
+    date_hierarchy = "date"

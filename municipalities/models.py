@@ -1,0 +1,369 @@
+"""Pilots, municipalities, the pilots' own municipality groups and dated client statistics."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .querysets import ClientStatisticQuerySet, MunicipalityQuerySet, PilotQuerySet
+
+municipality_code_validator = RegexValidator(
+    r"^[0-9]{3}$", _("A municipality code is three digits, for example 009 or 272.")
+)
+sub_region_code_validator = RegexValidator(
+    r"^SK[0-9]{3}$", _("A sub-region code is SK and three digits, for example SK161.")
+)
+
+COUNT_DIGITS = {"max_digits": 9, "decimal_places": 0}
+
+
+class NaturalKeyManager(models.Manager):
+    """`get_by_natural_key` for models whose natural key is their own unique fields."""
+
+    natural_key_fields: tuple[str, ...] = ()
+
+    def get_by_natural_key(self, *key):
+        return self.get(**dict(zip(self.natural_key_fields, key, strict=True)))
+
+
+def natural_key_manager(*fields, queryset=None):
+    base = queryset.as_manager().__class__ if queryset else models.Manager
+
+    class Manager(NaturalKeyManager, base):
+        natural_key_fields = fields
+
+    return Manager()
+
+
+class SubRegion(models.Model):
+    """Statistics Finland's sub-region (seutukunta), e.g. SK161 Kaustinen."""
+
+    code = models.CharField(
+        _("code"), max_length=5, unique=True, validators=[sub_region_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = natural_key_manager("code")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("statistical sub-region")
+        verbose_name_plural = _("statistical sub-regions")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Municipality(models.Model):
+    code = models.CharField(
+        _("municipality code"),
+        max_length=3,
+        unique=True,
+        validators=[municipality_code_validator],
+        help_text=_("The official three-digit code, with leading zeros (e.g. 009)."),
+    )
+    name_fi = models.CharField(_("name in Finnish"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
+    sub_region = models.ForeignKey(
+        SubRegion,
+        verbose_name=_("statistical sub-region"),
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        null=True,
+        blank=True,
+    )
+
+    objects = natural_key_manager("code", queryset=MunicipalityQuerySet)
+
+    class Meta:
+        ordering = ["name_fi"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{3}$"),
+                name="%(app_label)s_%(class)s_code_three_digits",
+                violation_error_message=_("A municipality code is three digits."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        if get_language() == "sv" and self.name_sv:
+            return self.name_sv
+        return self.name_fi
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Pilot(models.Model):
+    """An employment pilot (2021–2024) or an employment area (from 2025)."""
+
+    class Kind(models.TextChoices):
+        PILOT = "pilot", _("employment pilot")
+        AREA = "area", _("employment area")
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PILOT)
+    region = models.CharField(
+        _("region"), max_length=100, blank=True, help_text=_("Maakunta, e.g. Keski-Pohjanmaa.")
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    target_caseload = models.DecimalField(
+        _("target caseload"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text=_("Clients per client-work FTE that the pilot aims not to exceed."),
+    )
+    municipalities = models.ManyToManyField(
+        Municipality,
+        through="PilotMembership",
+        related_name="pilots",
+        verbose_name=_("member municipalities"),
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="coordinated_pilots",
+        blank=True,
+        verbose_name=_("coordinators"),
+        help_text=_("Users of the coordinators group who may edit this pilot."),
+    )
+
+    objects = natural_key_manager("slug", queryset=PilotQuerySet)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("pilot")
+        verbose_name_plural = _("pilots")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_caseload__isnull=True) | Q(target_caseload__gt=0),
+                name="%(app_label)s_%(class)s_target_positive",
+                violation_error_message=_("The target caseload must be greater than zero."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("pilot-dashboard", kwargs={"pilot": self.slug})
+
+
+class PilotMembership(models.Model):
+    pilot = models.ForeignKey(
+        Pilot, verbose_name=_("pilot"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+
+    class Meta:
+        ordering = ["pilot", "municipality__name_fi"]
+        verbose_name = _("pilot membership")
+        verbose_name_plural = _("pilot memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pilot", "municipality"],
+                name="%(app_label)s_%(class)s_unique_member",
+                violation_error_message=_("The municipality is already a member of this pilot."),
+            ),
+        ]
+
+    objects = natural_key_manager("pilot__slug", "municipality__code")
+
+    def __str__(self):
+        return f"{self.pilot} – {self.municipality}"
+
+    def natural_key(self):
+        return (self.pilot.slug, self.municipality.code)
+
+    natural_key.dependencies = ["municipalities.pilot", "municipalities.municipality"]
+
+
+class MunicipalityGroup(models.Model):
+    """A pilot's own grouping of member municipalities (e.g. Kaustisen seutukunta, KASE).
+
+    Not the statistical sub-region: Perho is in SK161 Kaustinen but not in the group.
+    """
+
+    pilot = models.ForeignKey(
+        Pilot, verbose_name=_("pilot"), on_delete=models.CASCADE, related_name="groups"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    short_name = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    slug = models.SlugField(_("short name in addresses"), max_length=60)
+    members = models.ManyToManyField(
+        Municipality, related_name="municipality_groups", verbose_name=_("members")
+    )
+
+    objects = natural_key_manager("pilot__slug", "slug")
+
+    class Meta:
+        ordering = ["pilot", "name"]
+        verbose_name = _("municipality group")
+        verbose_name_plural = _("municipality groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pilot", "slug"],
+                name="%(app_label)s_%(class)s_unique_slug",
+                violation_error_message=_("The pilot already has a group with this short name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.pilot.slug, self.slug)
+
+    natural_key.dependencies = ["municipalities.pilot"]
+
+
+class Measure(models.TextChoices):
+    CLIENTS = "clients", _("clients")
+    JOB_SEEKERS = "job_seekers", _("job seekers")
+    UNEMPLOYED = "unemployed", _("unemployed job seekers")
+    UNDER_30 = "under_30", _("under 30 years old")
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("long-term unemployed")
+    STRUCTURALLY_UNEMPLOYED = "structurally_unemployed", _("structurally unemployed")
+    IMMIGRANTS = "immigrants", _("immigrants")
+
+
+class StatisticBase(models.Model):
+    date = models.DateField(_("statistics date"))
+    measure = models.CharField(_("measure"), max_length=30, choices=Measure)
+    is_approximate = models.BooleanField(_("approximate"), default=False)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ClientStatistic(StatisticBase):
+    """A count of clients (or one of their breakdowns) in a municipality on a date.
+
+    Only counts are stored, never anything about a person.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="statistics",
+    )
+    value = models.DecimalField(_("count"), **COUNT_DIGITS)
+    history = HistoricalRecords()
+
+    objects = natural_key_manager(
+        "municipality__code", "date", "measure", queryset=ClientStatisticQuerySet
+    )
+
+    class Meta:
+        ordering = ["-date", "municipality__name_fi", "measure"]
+        verbose_name = _("client statistic")
+        verbose_name_plural = _("client statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "date", "measure"],
+                name="%(app_label)s_%(class)s_one_per_date",
+                violation_error_message=_(
+                    "This municipality already has a figure for this measure on this date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="%(app_label)s_%(class)s_value_not_negative",
+                violation_error_message=_("A count cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.date:%d.%m.%Y} {self.get_measure_display()}: {self.value}"
+
+    def natural_key(self):
+        return (self.municipality.code, self.date.isoformat(), self.measure)
+
+    natural_key.dependencies = ["municipalities.municipality"]
+
+
+class PilotStatistic(StatisticBase):
+    """A figure that a source gives for the whole pilot only (e.g. 652 unemployed, about 35 %
+    under 30). A share is stored in percent, with `of_measure` naming its base."""
+
+    class Unit(models.TextChoices):
+        COUNT = "count", _("count")
+        PERCENT = "percent", _("percent")
+
+    pilot = models.ForeignKey(
+        Pilot, verbose_name=_("pilot"), on_delete=models.CASCADE, related_name="statistics"
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit, default=Unit.COUNT)
+    value = models.DecimalField(_("value"), max_digits=11, decimal_places=2)
+    of_measure = models.CharField(
+        _("share of"), max_length=30, choices=Measure, blank=True,
+        help_text=_("For a percentage: the measure it is a share of."),
+    )
+    history = HistoricalRecords()
+
+    objects = natural_key_manager("pilot__slug", "date", "measure", "unit")
+
+    class Meta:
+        ordering = ["pilot", "-date", "measure"]
+        verbose_name = _("pilot-level statistic")
+        verbose_name_plural = _("pilot-level statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pilot", "date", "measure", "unit"],
+                name="%(app_label)s_%(class)s_one_per_date",
+                violation_error_message=_(
+                    "This pilot already has this figure for this measure on this date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0)
+                & (Q(unit="count") | Q(value__lte=100, of_measure__gt="")),
+                name="%(app_label)s_%(class)s_value_in_range",
+                violation_error_message=_(
+                    "A count cannot be negative; a percentage is 0–100 and names its base."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pilot} {self.date:%d.%m.%Y} {self.get_measure_display()}"
+
+    def natural_key(self):
+        return (self.pilot.slug, self.date.isoformat(), self.measure, self.unit)
+
+    natural_key.dependencies = ["municipalities.pilot"]

@@ -1,0 +1,100 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Allocation,
+    AllocationPart,
+    DeclaredFigure,
+    Organisation,
+    ResourcePool,
+    ServiceNeed,
+    StaffingPlan,
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "municipality", "group"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ServiceNeed)
+class ServiceNeedAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "parent", "position", "is_management"]
+    list_filter = ["parent", "is_management"]
+    search_fields = ["code", "name"]
+
+
+class AllocationInline(admin.TabularInline):
+    model = Allocation
+    extra = 0
+    fields = [
+        "position", "service_need", "organisation", "role_title", "fte", "client_work_fte",
+        "serves_municipality", "serves_group", "parts_link",
+    ]
+    readonly_fields = ["parts_link"]
+    autocomplete_fields = ["service_need", "organisation", "serves_municipality"]
+    show_change_link = True
+
+    @admin.display(description=_("of which parts"))
+    def parts_link(self, obj):
+        if not obj.pk:
+            return ""
+        url = reverse("admin:staffing_allocation_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("edit parts"))
+
+
+class ResourcePoolInline(admin.TabularInline):
+    model = ResourcePool
+    extra = 0
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(StaffingPlan)
+class StaffingPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "pilot", "kind", "status", "valid_from", "valid_to", "statistics_date"]
+    list_filter = ["pilot", "kind", "status"]
+    search_fields = ["name", "pilot__name", "source"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ResourcePoolInline, AllocationInline]
+
+
+class AllocationPartInline(admin.TabularInline):
+    model = AllocationPart
+    extra = 0
+    autocomplete_fields = ["shared_with"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "plan", "position", "service_need", "organisation", "role_title", "fte",
+        "client_work_fte", "serves_municipality", "serves_group",
+    ]
+    list_filter = ["plan__pilot", "plan", "organisation", "service_need"]
+    search_fields = ["role_title", "note", "organisation__name", "service_need__code"]
+    list_select_related = [
+        "plan__pilot", "service_need", "organisation", "serves_municipality", "serves_group",
+    ]
+    autocomplete_fields = ["service_need", "organisation", "serves_municipality"]
+    inlines = [AllocationPartInline]
+
+
+@admin.register(ResourcePool)
+class ResourcePoolAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plan", "organisation", "amount", "step", "method"]
+    list_filter = ["plan__pilot", "method"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(DeclaredFigure)
+class DeclaredFigureAdmin(admin.ModelAdmin):
+    list_display = ["label", "pilot", "metric", "value", "precision", "plan", "source"]
+    list_filter = ["pilot", "metric"]
+    search_fields = ["label", "key", "source", "note"]
+    list_select_related = ["pilot", "plan__pilot"]
