@@ -18,4 +18,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
+    # Pages of one pilot: /kokeilut/<pilot>/…
+    path("kokeilut/<slug:pilot>/", include("municipalities.urls")),
+    path("kokeilut/<slug:pilot>/", include("staffing.urls")),
+    path("kokeilut/<slug:pilot>/toimipisteet/", include("servicepoints.urls")),
 ]

@@ -309,7 +309,8 @@ class ClientStatistic(StatisticBase):
         ]
 
     def __str__(self):
-        return f"{self.municipality} {self.date:%d.%m.%Y} {self.get_measure_display()}: {self.value}"
+        measure = self.get_measure_display()
+        return f"{self.municipality} {self.date:%d.%m.%Y} {measure}: {self.value}"
 
     def natural_key(self):
         return (self.municipality.code, self.date.isoformat(), self.measure)
@@ -331,7 +332,10 @@ class PilotStatistic(StatisticBase):
     unit = models.CharField(_("unit"), max_length=10, choices=Unit, default=Unit.COUNT)
     value = models.DecimalField(_("value"), max_digits=11, decimal_places=2)
     of_measure = models.CharField(
-        _("share of"), max_length=30, choices=Measure, blank=True,
+        _("share of"),
+        max_length=30,
+        choices=Measure,
+        blank=True,
         help_text=_("For a percentage: the measure it is a share of."),
     )
     history = HistoricalRecords()

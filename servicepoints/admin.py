@@ -18,8 +18,17 @@ class PlacementInline(admin.TabularInline):
 @admin.register(ServicePoint)
 class ServicePointAdmin(SimpleHistoryAdmin):
     list_display = [
-        "name", "pilot", "organisation", "municipality", "kind", "street_address",
-        "postal_code", "post_office", "workstations", "walk_in", "closed_on",
+        "name",
+        "pilot",
+        "organisation",
+        "municipality",
+        "kind",
+        "street_address",
+        "postal_code",
+        "post_office",
+        "workstations",
+        "walk_in",
+        "closed_on",
     ]
     list_filter = ["pilot", "kind", "organisation", "municipality", "walk_in"]
     search_fields = ["name", "street_address", "post_office", "notes"]
@@ -32,7 +41,11 @@ class ServicePointAdmin(SimpleHistoryAdmin):
 @admin.register(OnDutySchedule)
 class OnDutyScheduleAdmin(SimpleHistoryAdmin):
     list_display = [
-        "service_point", "weekdays", "days_per_week", "is_approximate", "is_tentative",
+        "service_point",
+        "weekdays",
+        "days_per_week",
+        "is_approximate",
+        "is_tentative",
         "organisation",
     ]
     list_filter = ["service_point__pilot", "is_approximate", "is_tentative"]
@@ -50,8 +63,13 @@ class PlacementAdmin(SimpleHistoryAdmin):
 @admin.register(ServiceArrangement)
 class ServiceArrangementAdmin(SimpleHistoryAdmin):
     list_display = [
-        "description", "pilot", "kind", "provider_municipality", "provider_organisation",
-        "recipient", "client_group",
+        "description",
+        "pilot",
+        "kind",
+        "provider_municipality",
+        "provider_organisation",
+        "recipient",
+        "client_group",
     ]
     list_filter = ["pilot", "kind"]
     search_fields = ["description", "client_group", "note"]

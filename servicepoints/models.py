@@ -103,9 +103,7 @@ class ServicePoint(models.Model):
     natural_key.dependencies = ["municipalities.pilot", "staffing.organisation"]
 
     def get_absolute_url(self):
-        return reverse(
-            "servicepoint-detail", kwargs={"pilot": self.pilot.slug, "point": self.slug}
-        )
+        return reverse("servicepoint-detail", kwargs={"pilot": self.pilot.slug, "point": self.slug})
 
     @property
     def address(self):
@@ -226,9 +224,7 @@ class Placement(models.Model):
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
-    objects = natural_key_manager(
-        "service_point__pilot__slug", "service_point__slug", "position"
-    )
+    objects = natural_key_manager("service_point__pilot__slug", "service_point__slug", "position")
 
     class Meta:
         ordering = ["service_point", "position"]

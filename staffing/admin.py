@@ -34,8 +34,15 @@ class AllocationInline(admin.TabularInline):
     model = Allocation
     extra = 0
     fields = [
-        "position", "service_need", "organisation", "role_title", "fte", "client_work_fte",
-        "serves_municipality", "serves_group", "parts_link",
+        "position",
+        "service_need",
+        "organisation",
+        "role_title",
+        "fte",
+        "client_work_fte",
+        "serves_municipality",
+        "serves_group",
+        "parts_link",
     ]
     readonly_fields = ["parts_link"]
     autocomplete_fields = ["service_need", "organisation", "serves_municipality"]
@@ -73,13 +80,24 @@ class AllocationPartInline(admin.TabularInline):
 @admin.register(Allocation)
 class AllocationAdmin(SimpleHistoryAdmin):
     list_display = [
-        "plan", "position", "service_need", "organisation", "role_title", "fte",
-        "client_work_fte", "serves_municipality", "serves_group",
+        "plan",
+        "position",
+        "service_need",
+        "organisation",
+        "role_title",
+        "fte",
+        "client_work_fte",
+        "serves_municipality",
+        "serves_group",
     ]
     list_filter = ["plan__pilot", "plan", "organisation", "service_need"]
     search_fields = ["role_title", "note", "organisation__name", "service_need__code"]
     list_select_related = [
-        "plan__pilot", "service_need", "organisation", "serves_municipality", "serves_group",
+        "plan__pilot",
+        "service_need",
+        "organisation",
+        "serves_municipality",
+        "serves_group",
     ]
     autocomplete_fields = ["service_need", "organisation", "serves_municipality"]
     inlines = [AllocationPartInline]

@@ -289,9 +289,7 @@ class Allocation(models.Model):
             models.CheckConstraint(
                 condition=~Q(serves_municipality__isnull=False, serves_group__isnull=False),
                 name="%(app_label)s_%(class)s_serves_one",
-                violation_error_message=_(
-                    "A line serves one municipality or one group, not both."
-                ),
+                violation_error_message=_("A line serves one municipality or one group, not both."),
             ),
         ]
 
@@ -332,7 +330,9 @@ class AllocationPart(models.Model):
     history = HistoricalRecords()
 
     objects = natural_key_manager(
-        "allocation__plan__pilot__slug", "allocation__plan__slug", "allocation__position",
+        "allocation__plan__pilot__slug",
+        "allocation__plan__slug",
+        "allocation__position",
         "position",
     )
 

@@ -93,7 +93,7 @@ def test_login_shows_home_in_finnish(client, manager):
 def test_wrong_password_is_refused_in_finnish(client, manager):
     response = client.post(reverse("login"), {"username": "johtaja", "password": "väärä"})
     assert response.status_code == 200
-    assert "Syötä oikea käyttäjätunnus ja salasana" in response.content.decode()
+    assert "syötä kelvollinen käyttäjätunnus ja salasana" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

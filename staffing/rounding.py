@@ -1,0 +1,281 @@
+"""The one place where staffing figures are rounded, divided and displayed.
+
+Every FTE and client figure is a ``Decimal``. Rounding happens only here, with a
+named mode, so that a reader can tell which rule produced a printed cell: the
+seed documents round half-up, which neither float ``round()`` nor the decimal
+module's default half-even reproduces.
+
+No Django imports: views translate the Finnish default messages by ``code``.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import (
+    ROUND_05UP,
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Decimal,
+)
+from typing import ClassVar
+
+__all__ = [
+    "DEFAULT_STEP",
+    "QUOTIENT_PRECISION",
+    "ROUNDING_MODES",
+    "CalculationError",
+    "InvalidStepError",
+    "NotFiniteError",
+    "exact_context",
+    "floor_to_step",
+    "format_fi",
+    "is_multiple",
+    "quantize",
+    "quantize_ratio",
+    "quotient",
+    "to_decimal",
+]
+
+#: FTE is planned to a tenth of a person-year unless a caller says otherwise.
+DEFAULT_STEP = Decimal("0.1")
+
+#: Significant digits kept for quotients that are shown, not rounded to a step
+#: (an exact quota, a caseload such as 2622 / 27,4 = 95,69343...).
+QUOTIENT_PRECISION = 50
+
+ROUNDING_MODES = frozenset(
+    {
+        ROUND_05UP,
+        ROUND_CEILING,
+        ROUND_DOWN,
+        ROUND_FLOOR,
+        ROUND_HALF_DOWN,
+        ROUND_HALF_EVEN,
+        ROUND_HALF_UP,
+        ROUND_UP,
+    }
+)
+
+MINUS_SIGN = "\u2212"
+THOUSANDS_SEPARATOR = "\u202f"  # narrow no-break space
+DECIMAL_SEPARATOR = ","
+
+
+class CalculationError(ValueError):
+    """A user-facing calculation error: a stable ``code`` plus a Finnish default message.
+
+    ``template`` is the untranslated Finnish text with ``{placeholders}``; ``params``
+    holds the values already formatted for Finnish display, so a view can look up a
+    translation of ``template`` and format it with the same ``params``.
+    """
+
+    code: ClassVar[str] = "calculation_error"
+    template: ClassVar[str] = "Laskenta epäonnistui"
+
+    def __init__(self, **params: object) -> None:
+        self.params: dict[str, str] = {name: _display(value) for name, value in params.items()}
+        self.message: str = self.template.format(**self.params)
+        super().__init__(self.message)
+
+
+class InvalidStepError(CalculationError):
+    code = "non_positive_step"
+    template = "Pyöristysaskeleen on oltava positiivinen, nyt {step}"
+
+
+class NotFiniteError(CalculationError):
+    code = "not_finite"
+    template = "Arvon {name} on oltava äärellinen luku, nyt {value}"
+
+
+def _display(value: object) -> str:
+    if isinstance(value, Decimal) and value.is_finite():
+        return format_fi(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_fi(Decimal(value), 0)
+    return str(value)
+
+
+def to_decimal(value: object, *, name: str) -> Decimal:
+    """Accept ``Decimal`` or ``int`` only, so that a float never slips into a sum of FTE."""
+    if isinstance(value, float):
+        raise TypeError(f"{name}: float is not accepted, pass Decimal (e.g. Decimal('0.1'))")
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"{name}: expected Decimal or int, got {type(value).__name__}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if not value.is_finite():
+        raise NotFiniteError(name=name, value=value)
+    return value
+
+
+def _positive_step(step: object) -> Decimal:
+    step = to_decimal(step, name="step")
+    if step <= 0:
+        raise InvalidStepError(step=step)
+    return step
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in ROUNDING_MODES:
+        raise ValueError(f"unknown rounding mode {mode!r}; use a decimal.ROUND_* constant")
+
+
+@contextmanager
+def exact_context(*values: Decimal) -> Iterator[decimal.Context]:
+    """A context wide enough for the given operands, trapping any inexact result.
+
+    Integer division and remainder are exact only while the integer quotient fits
+    in the precision; the trap turns a silent rounding into a loud error.
+    """
+    precision = 50
+    for value in values:
+        sign_, digits, exponent = value.as_tuple()
+        precision += len(digits) + abs(int(exponent))
+    with decimal.localcontext() as context:
+        context.prec = precision
+        context.rounding = ROUND_HALF_EVEN
+        context.Emax = decimal.MAX_EMAX
+        context.Emin = decimal.MIN_EMIN
+        context.traps[decimal.Inexact] = True
+        context.traps[decimal.Rounded] = True
+        yield context
+
+
+def _round_division(numerator: Decimal, divisor: Decimal, mode: str) -> Decimal:
+    """Round ``numerator / divisor`` (divisor > 0) to an integer exactly.
+
+    The quotient may be non-terminating (138 / 2622 ...), so it is never formed:
+    the integer part and the exact remainder decide. The fraction is replaced by a
+    stand-in (0.25, 0.5 or 0.75) on the same side of one half, which lets the
+    decimal module apply any named mode, including ROUND_05UP, without double
+    rounding.
+    """
+    with exact_context(numerator, divisor):
+        whole, rest = divmod(numerator, divisor)  # truncates; rest has the numerator's sign
+        if rest == 0:
+            return whole.quantize(Decimal(1))
+        twice = abs(rest) * 2
+        if twice < divisor:
+            fraction = Decimal("0.25")
+        elif twice == divisor:
+            fraction = Decimal("0.5")
+        else:
+            fraction = Decimal("0.75")
+        stand_in = whole + fraction.copy_sign(numerator)
+        # quantize may round, which the exact context would trap; only here it is intended.
+        with decimal.localcontext() as loose:
+            loose.traps[decimal.Inexact] = False
+            loose.traps[decimal.Rounded] = False
+            return stand_in.quantize(Decimal(1), rounding=mode)
+
+
+def _times_step(count: Decimal, step: Decimal) -> Decimal:
+    with exact_context(count, step):
+        result = count * step
+    # -0.0 would print as "−0,0"; a rounded zero has no sign.
+    return result.copy_abs() if result.is_zero() else result
+
+
+def quantize(
+    value: Decimal | int, *, step: Decimal = DEFAULT_STEP, mode: str = ROUND_HALF_UP
+) -> Decimal:
+    """Round ``value`` to a multiple of ``step`` (0.1, 0.05, 0.5, ...) with a named mode.
+
+    Works for steps that are not powers of ten, which ``Decimal.quantize`` cannot
+    do. The result carries the step's exponent, so 1 rounded to 0.1 prints "1,0".
+    """
+    value = to_decimal(value, name="value")
+    step = _positive_step(step)
+    _check_mode(mode)
+    return _times_step(_round_division(value, step, mode), step)
+
+
+def quantize_ratio(
+    *,
+    numerator: Decimal | int,
+    denominator: Decimal | int,
+    step: Decimal = DEFAULT_STEP,
+    mode: str = ROUND_HALF_UP,
+) -> Decimal:
+    """Round ``numerator / denominator`` to ``step`` without first rounding the quotient.
+
+    138 × 2,85 / 2622 is exactly 0,15; computing 138 / 2622 first and multiplying
+    would land a hair below or above 0,15 and could flip a half-up decision.
+    """
+    numerator = to_decimal(numerator, name="numerator")
+    denominator = to_decimal(denominator, name="denominator")
+    step = _positive_step(step)
+    _check_mode(mode)
+    if denominator == 0:
+        raise ZeroDivisionError("quantize_ratio: denominator is zero")
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    with exact_context(denominator, step):
+        divisor = denominator * step
+    return _times_step(_round_division(numerator, divisor, mode), step)
+
+
+def is_multiple(value: Decimal | int, *, step: Decimal) -> bool:
+    """Whether ``value`` is an exact multiple of ``step`` (a pool must be, to be split exactly)."""
+    value = to_decimal(value, name="value")
+    step = _positive_step(step)
+    with exact_context(value, step):
+        return value % step == 0
+
+
+def floor_to_step(value: Decimal | int, *, step: Decimal = DEFAULT_STEP) -> Decimal:
+    """Round down to a multiple of ``step``: the guaranteed part in a largest-remainder split."""
+    return quantize(value, step=step, mode=ROUND_FLOOR)
+
+
+def quotient(
+    numerator: Decimal | int, denominator: Decimal | int, *, precision: int = QUOTIENT_PRECISION
+) -> Decimal:
+    """``numerator / denominator`` to ``precision`` significant digits, half-even.
+
+    For figures that are displayed or compared, never summed into FTE: the
+    digits beyond the 50th cannot change any printed or rounded value.
+    """
+    numerator = to_decimal(numerator, name="numerator")
+    denominator = to_decimal(denominator, name="denominator")
+    if denominator == 0:
+        raise ZeroDivisionError("quotient: denominator is zero")
+    with decimal.localcontext() as context:
+        context.prec = precision
+        context.rounding = ROUND_HALF_EVEN
+        context.Emax = decimal.MAX_EMAX
+        context.Emin = decimal.MIN_EMIN
+        return numerator / denominator
+
+
+def format_fi(value: Decimal | int, places: int | None = None) -> str:
+    """Finnish display: decimal comma, narrow no-break space between thousands, real minus.
+
+    ``places`` rounds half-up like the seed documents; ``None`` keeps the value's
+    own decimal places (Decimal("7.55") → "7,55", Decimal("1.0") → "1,0").
+    """
+    value = to_decimal(value, name="value")
+    if places is None:
+        places = max(0, -int(value.as_tuple().exponent))
+    if isinstance(places, bool) or not isinstance(places, int) or places < 0:
+        raise ValueError(f"places must be a non-negative int, got {places!r}")
+    rounded = quantize(value, step=Decimal(1).scaleb(-places), mode=ROUND_HALF_UP)
+    sign = MINUS_SIGN if rounded < 0 else ""
+    integer_digits, _, fraction_digits = format(abs(rounded), "f").partition(".")
+    groups = []
+    while len(integer_digits) > 3:
+        groups.insert(0, integer_digits[-3:])
+        integer_digits = integer_digits[:-3]
+    groups.insert(0, integer_digits)
+    text = sign + THOUSANDS_SEPARATOR.join(groups)
+    if fraction_digits:
+        text += DECIMAL_SEPARATOR + fraction_digits
+    return text
