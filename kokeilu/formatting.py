@@ -1,0 +1,50 @@
+"""Numbers for people: one place decides how FTE, caseloads and counts are shown.
+
+Finnish and Swedish use a decimal comma and a narrow no-break space between thousands;
+English uses a decimal point and a comma. Values stay `Decimal` until this last step.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import get_language
+
+from staffing.rounding import format_fi
+
+EMPTY = "–"
+
+
+def format_number(value, places: int | None = None) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if not isinstance(value, Decimal):
+        value = Decimal(value) if isinstance(value, int) else Decimal(str(value))
+    text = format_fi(value, places)
+    if (get_language() or "fi").startswith("en"):
+        text = text.replace("\u202f", "\u2009").replace(",", ".").replace("\u2009", ",")
+    return text
+
+
+def fte_places(value: Decimal) -> int:
+    """Two decimals where the data has them (7,55), otherwise one (14,2; 4,0)."""
+    return 2 if value.quantize(Decimal("0.01")) != value.quantize(Decimal("0.1")) else 1
+
+
+def format_fte(value) -> str:
+    if value is None:
+        return EMPTY
+    value = Decimal(value)
+    return format_number(value, fte_places(value))
+
+
+def format_caseload(value) -> str:
+    return format_number(value, 1)
+
+
+def format_count(value) -> str:
+    return format_number(value, 0)
+
+
+def format_percent(value, places: int = 1) -> str:
+    if value is None:
+        return EMPTY
+    return f"{format_number(value, places)}\u00a0%"
