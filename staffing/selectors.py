@@ -14,7 +14,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Sum
-from django.db.models.functions import Coalesce
 
 from municipalities.models import (
     ClientStatistic,
@@ -39,6 +38,18 @@ from .models import (
 from .rounding import quantize
 
 ZERO = Decimal(0)
+FTE_EXPONENT = Decimal("0.01")
+COUNT_EXPONENT = Decimal("1")
+
+
+def exact_fte(value) -> Decimal:
+    """A database sum of FTE back to an exact Decimal: SQLite sums decimals as floats, so
+    20,9 arrives as 20.900000000000002; FTE has two decimals, so this is exact."""
+    return ZERO if value is None else Decimal(value).quantize(FTE_EXPONENT)
+
+
+def exact_count(value) -> Decimal:
+    return ZERO if value is None else Decimal(value).quantize(COUNT_EXPONENT)
 
 
 # --- pilot structure and statistics -----------------------------------------------------------
@@ -177,7 +188,7 @@ def plans_totals(plan_ids: Iterable[int]) -> dict[int, PlanTotals]:
     result: dict[int, PlanTotals] = defaultdict(PlanTotals)
     for row in rows:
         totals = result[row["plan_id"]]
-        fte, cw = row["fte"], row["client_work_fte"]
+        fte, cw = exact_fte(row["fte"]), exact_fte(row["client_work_fte"])
         org, need = row["organisation_id"], row["service_need_id"]
         totals.total.add(fte, cw)
         totals.by_organisation[org].add(fte, cw)
@@ -696,9 +707,7 @@ def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> li
         row["plan_id"]: row
         for row in Allocation.objects.filter(plan__in=plan_ids)
         .values("plan_id")
-        .annotate(
-            fte=Coalesce(Sum("fte"), ZERO), client_work_fte=Coalesce(Sum("client_work_fte"), ZERO)
-        )
+        .annotate(fte=Sum("fte"), client_work_fte=Sum("client_work_fte"))
         .order_by()
     }
     stat_rows = (
@@ -710,7 +719,7 @@ def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> li
     sums: dict[tuple[int, str], dict[date, Decimal]] = defaultdict(dict)
     for row in stat_rows:
         key = (row["municipality__memberships__pilot"], row["measure"])
-        sums[key][row["date"]] = row["total"]
+        sums[key][row["date"]] = exact_count(row["total"])
 
     summaries = []
     for pilot in pilots:
@@ -723,8 +732,8 @@ def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> li
         earlier = [d for d in dates if on and d < on]
         previous = earlier[0] if earlier else None
         totals = line_totals.get(plan.pk) if plan else None
-        fte = totals["fte"] if totals else ZERO
-        cw = totals["client_work_fte"] if totals else ZERO
+        fte = exact_fte(totals["fte"]) if totals else ZERO
+        cw = exact_fte(totals["client_work_fte"]) if totals else ZERO
         clients = by_date.get(on) if on else None
         summaries.append(
             PilotSummary(
