@@ -116,3 +116,12 @@ class DeclaredFigureAdmin(admin.ModelAdmin):
     list_filter = ["pilot", "metric"]
     search_fields = ["label", "key", "source", "note"]
     list_select_related = ["pilot", "plan__pilot"]
+
+
+@admin.register(AllocationPart)
+class AllocationPartAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "fte", "shared_with", "allocation"]
+    list_filter = ["allocation__plan__pilot", "shared_with"]
+    search_fields = ["label", "allocation__role_title"]
+    list_select_related = ["shared_with", "allocation__organisation", "allocation__plan"]
+    raw_id_fields = ["allocation"]

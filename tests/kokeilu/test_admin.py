@@ -1,0 +1,67 @@
+"""The admin works for every model: list, search, add and change pages, with the seeds loaded."""
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import reverse
+
+FIXTURES = (
+    "fixtures/reference.json",
+    "fixtures/pilot_kokkola.json",
+    "fixtures/pilot_jokilaaksot.json",
+)
+PROJECT_APPS = {"municipalities", "staffing", "servicepoints"}
+MODELS = sorted(
+    (model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS),
+    key=lambda model: model._meta.label,
+)
+
+
+@pytest.fixture
+def seeded_admin(client, admin_user):
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    client.force_login(admin_user)
+    return client
+
+
+def test_every_project_model_is_in_the_admin():
+    from django.apps import apps
+
+    registered = {model._meta.label for model in MODELS}
+    expected = {
+        model._meta.label
+        for app in PROJECT_APPS
+        for model in apps.get_app_config(app).get_models()
+        if not model._meta.label.split(".")[1].startswith("Historical")
+        and not model._meta.auto_created
+        and model._meta.model_name != "pilotmembership"  # edited inline on the pilot
+    }
+    assert expected <= registered
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_admin_pages_render(seeded_admin, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    response = seeded_admin.get(changelist, {"q": "a"})
+    assert response.status_code == 200
+    assert seeded_admin.get(changelist).status_code == 200
+    add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    assert seeded_admin.get(add).status_code == 200
+    instance = model.objects.first()
+    assert instance is not None, f"the seeds hold no {opts.label}"
+    change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
+    response = seeded_admin.get(change)
+    assert response.status_code == 200
+
+
+def test_admin_is_finnish(seeded_admin):
+    response = seeded_admin.get(reverse("admin:staffing_staffingplan_changelist"))
+    assert "henkilöstösuunnitelma" in response.content.decode().lower()
+
+
+def test_coordinators_and_managers_cannot_open_the_admin(client, manager):
+    client.force_login(manager)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
