@@ -283,6 +283,12 @@ class ClientStatistic(StatisticBase):
         related_name="statistics",
     )
     value = models.DecimalField(_("count"), **COUNT_DIGITS)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every saved change; a save based on an older version is refused."),
+    )
     history = HistoricalRecords()
 
     objects = natural_key_manager(

@@ -3,6 +3,7 @@ figures declared by source documents."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -171,6 +172,12 @@ class StaffingPlan(models.Model):
     )
     source = models.CharField(_("source"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every saved change; a save based on an older version is refused."),
+    )
     history = HistoricalRecords()
 
     objects = natural_key_manager("pilot__slug", "slug", queryset=StaffingPlanQuerySet)
@@ -260,6 +267,12 @@ class Allocation(models.Model):
         related_name="allocations",
     )
     note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every saved change; a save based on an older version is refused."),
+    )
     history = HistoricalRecords()
 
     objects = natural_key_manager(
@@ -294,7 +307,7 @@ class Allocation(models.Model):
         ]
 
     def __str__(self):
-        role = self.role_title or str(self.service_need)
+        role = self.role_title or (str(self.service_need) if self.service_need_id else "–")
         return f"{self.organisation}: {role} {self.fte}"
 
     def natural_key(self):
@@ -355,6 +368,14 @@ class AllocationPart(models.Model):
 
     def __str__(self):
         return f"{self.label} {self.fte}"
+
+    def clean(self):
+        # The database trigger is the backstop; this gives the form its message first.
+        super().clean()
+        if self.allocation_id and self.fte is not None and self.fte > self.allocation.fte:
+            raise ValidationError(
+                {"fte": _("An “of which” part cannot be more than its line's FTE.")}
+            )
 
     def natural_key(self):
         return self.allocation.natural_key() + (self.position,)
