@@ -1,0 +1,299 @@
+"""Forms for coordinators. They check what a person can fix on the page; the services check
+the same rules again (and those that need the database) before anything is saved."""
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
+
+from kokeilu.formatting import format_fte
+from municipalities.models import Municipality
+from staffing.models import Allocation, Organisation
+
+from . import services
+from .models import WEEKDAYS as ISO_WEEKDAYS
+from .models import Placement, ServiceArrangement, ServicePoint
+
+DAYS_MESSAGE = _("Days a week must be between 0 and 7.")
+DAYS_ERRORS = {
+    "min_value": DAYS_MESSAGE,
+    "max_value": DAYS_MESSAGE,
+    "max_digits": _("Give days a week with at most one decimal, e.g. 2,5."),
+    "max_decimal_places": _("Give days a week with at most one decimal, e.g. 2,5."),
+    "invalid": _("Give days a week as a number, e.g. 3 or 2,5."),
+}
+
+
+def days_field(**kwargs):
+    return forms.DecimalField(
+        label=_("days a week"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("7"),
+        max_digits=2,
+        decimal_places=1,
+        localize=True,
+        error_messages=DAYS_ERRORS,
+        **kwargs,
+    )
+
+
+def members(pilot):
+    return Municipality.objects.filter(memberships__pilot=pilot).order_by("name_fi")
+
+
+def helper(*rows):
+    form_helper = FormHelper()
+    form_helper.form_tag = False
+    form_helper.layout = Layout(*rows)
+    return form_helper
+
+
+class ServicePointForm(forms.ModelForm):
+    class Meta:
+        model = ServicePoint
+        fields = [
+            "name",
+            "kind",
+            "organisation",
+            "municipality",
+            "street_address",
+            "postal_code",
+            "post_office",
+            "workstations",
+            "walk_in",
+            "serves",
+            "notes",
+        ]
+        widgets = {
+            "serves": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "postal_code": forms.TextInput(
+                attrs={"inputmode": "numeric", "maxlength": 5, "autocomplete": "postal-code"}
+            ),
+        }
+        help_texts = {
+            "postal_code": _("Five digits, e.g. 69600."),
+            "serves": _("Member municipalities whose clients get in-person service here."),
+        }
+        error_messages = {
+            "workstations": {"min_value": _("Workstations cannot be negative.")},
+        }
+
+    def __init__(self, *args, pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.pilot = pilot
+        self.fields["municipality"].queryset = members(pilot)
+        self.fields["serves"].queryset = members(pilot)
+        self.helper = helper(
+            Fieldset(
+                _("Service point"),
+                "name",
+                Div(
+                    Div("kind", css_class="col-md-4"),
+                    Div("organisation", css_class="col-md-4"),
+                    Div("municipality", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("Address"),
+                Div(
+                    Div("street_address", css_class="col-md-6"),
+                    Div("postal_code", css_class="col-md-2"),
+                    Div("post_office", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("Service"),
+                Div(
+                    Div("workstations", css_class="col-md-3"),
+                    Div("walk_in", css_class="col-md-3"),
+                    css_class="row",
+                ),
+                "serves",
+                "notes",
+            ),
+        )
+
+
+class CloseForm(forms.Form):
+    closed_on = forms.DateField(
+        label=_("closed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The point is hidden from the list and coverage from this date on."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper("closed_on")
+
+
+class ScheduleForm(forms.Form):
+    weekdays = forms.MultipleChoiceField(
+        label=_("weekdays"),
+        required=False,
+        choices=[(day, WEEKDAYS[index]) for index, day in enumerate(ISO_WEEKDAYS)],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The days the point is staffed, when they are known."),
+    )
+    days_per_week = days_field(
+        help_text=_("When only the number of days is known, e.g. 'about 3 days a week'.")
+    )
+    is_approximate = forms.BooleanField(label=_("approximately ('about')"), required=False)
+    is_tentative = forms.BooleanField(label=_("tentative ('maybe')"), required=False)
+    organisation = forms.ModelChoiceField(label=_("staffed by"), queryset=None, required=False)
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.all()
+        self.helper = helper(
+            Div("weekdays", css_class="weekday-checkboxes"),
+            Div(
+                Div("days_per_week", css_class="col-md-4"),
+                Div("is_approximate", "is_tentative", css_class="col-md-4 pt-md-4"),
+                Div("organisation", css_class="col-md-4"),
+                css_class="row",
+            ),
+            "note",
+        )
+
+    @staticmethod
+    def initial_from(schedule):
+        if schedule is None:
+            return {}
+        return {
+            "weekdays": list(schedule.weekdays),
+            "days_per_week": schedule.days_per_week,
+            "is_approximate": schedule.is_approximate,
+            "is_tentative": schedule.is_tentative,
+            "organisation": schedule.organisation,
+            "note": schedule.note,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if "weekdays" in cleaned and "days_per_week" in cleaned:
+            cleaned["weekdays"] = services.normalise_weekdays(cleaned["weekdays"])
+            services.check_schedule_days(
+                weekdays=cleaned["weekdays"], days_per_week=cleaned["days_per_week"]
+            )
+        return cleaned
+
+
+class AllocationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, allocation):
+        role = allocation.role_title or allocation.service_need or ""
+        return (
+            f"{allocation.plan.name} #{allocation.position}: {allocation.organisation} – "
+            f"{role} {format_fte(allocation.fte)}"
+        )
+
+
+def pilot_allocations(pilot):
+    return (
+        Allocation.objects.filter(plan__pilot=pilot)
+        .select_related("plan", "organisation", "service_need")
+        .order_by("plan__name", "position")
+    )
+
+
+class PlacementForm(forms.ModelForm):
+    class Meta:
+        model = Placement
+        fields = ["role_title", "organisation", "persons", "days_per_week", "allocation", "note"]
+        localized_fields = ["persons"]
+        field_classes = {"allocation": AllocationChoiceField}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "persons": {"min_value": _("The number of persons cannot be negative.")},
+        }
+
+    days_per_week = days_field()
+
+    def __init__(self, *args, point, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.point = point
+        self.instance.service_point = point
+        self.fields["allocation"].queryset = pilot_allocations(point.pilot)
+        self.fields["allocation"].help_text = _(
+            "Optional: the line item of a staffing plan this placement is."
+        )
+        self.helper = helper(
+            "role_title",
+            Div(
+                Div("organisation", css_class="col-md-4"),
+                Div("persons", css_class="col-md-4"),
+                Div("days_per_week", css_class="col-md-4"),
+                css_class="row",
+            ),
+            "allocation",
+            "note",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("days_per_week") is not None:
+            services.check_placement_days(self.point, cleaned["days_per_week"])
+        return cleaned
+
+
+class ArrangementForm(forms.ModelForm):
+    class Meta:
+        model = ServiceArrangement
+        fields = [
+            "kind",
+            "provider_municipality",
+            "provider_organisation",
+            "recipient",
+            "client_group",
+            "allocation",
+            "description",
+            "note",
+        ]
+        field_classes = {"allocation": AllocationChoiceField}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "recipient": _(
+                "For 'produces the services of': the municipality served. Leave empty for a "
+                "service that reaches the whole pilot."
+            ),
+            "description": _(
+                "In the source's words, e.g. 'Ylivieska produces Alavieska's services'."
+            ),
+        }
+
+    def __init__(self, *args, pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.pilot = pilot
+        self.fields["provider_municipality"].queryset = members(pilot)
+        self.fields["recipient"].queryset = members(pilot)
+        self.fields["allocation"].queryset = pilot_allocations(pilot)
+        self.helper = helper(
+            "kind",
+            Div(
+                Div("provider_municipality", css_class="col-md-4"),
+                Div("provider_organisation", css_class="col-md-4"),
+                Div("recipient", css_class="col-md-4"),
+                css_class="row",
+            ),
+            "client_group",
+            "allocation",
+            "description",
+            "note",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        fields = {name: cleaned.get(name) for name in self.Meta.fields if name in cleaned}
+        if "kind" in fields:
+            services.check_arrangement(ServiceArrangement(pilot=self.instance.pilot, **fields))
+        return cleaned

@@ -1,0 +1,420 @@
+"""Writes for service points, on-duty schedules, placements and arrangements.
+
+Each function validates (the model's fields and constraints plus the rules that span
+models), saves in one transaction and leaves a history record. In a request the history
+middleware names the user; elsewhere pass `user=`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from municipalities.models import Municipality, Pilot
+from staffing.models import Allocation, Organisation
+
+from .models import WEEKDAYS, OnDutySchedule, Placement, ServiceArrangement, ServicePoint
+from .selectors import format_days
+
+#: Path segments the point pages share with the pilot-wide pages (see urls.py).
+RESERVED_SLUGS = frozenset({"uusi", "kattavuus", "viikko", "jarjestelyt"})
+SLUG_MAX = ServicePoint._meta.get_field("slug").max_length
+KEY_MAX = ServiceArrangement._meta.get_field("key").max_length
+
+POINT_FIELDS = (
+    "name",
+    "organisation",
+    "municipality",
+    "kind",
+    "street_address",
+    "postal_code",
+    "post_office",
+    "workstations",
+    "walk_in",
+    "notes",
+)
+
+
+def _with_user(instance, user):
+    if user is not None:
+        instance._history_user = user
+    return instance
+
+
+def _unique_slug(base: str, taken: set[str], *, max_length: int, fallback: str) -> str:
+    base = (slugify(base) or fallback)[:max_length].strip("-") or fallback
+    candidate, number = base, 2
+    while candidate in taken or candidate in RESERVED_SLUGS:
+        suffix = f"-{number}"
+        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
+        number += 1
+    return candidate
+
+
+def _check_members(pilot: Pilot, municipalities: Iterable[Municipality | None], field: str):
+    ids = {m.pk for m in municipalities if m is not None}
+    if not ids:
+        return
+    members = set(pilot.municipalities.filter(pk__in=ids).values_list("pk", flat=True))
+    if ids - members:
+        raise ValidationError(
+            {field: _("Choose municipalities that are members of this pilot.")}, code="member"
+        )
+
+
+def _check_allocation(pilot: Pilot, allocation: Allocation | None, field="allocation"):
+    if allocation is not None and allocation.plan.pilot_id != pilot.pk:
+        raise ValidationError(
+            {field: _("The line item belongs to another pilot's plan.")}, code="pilot"
+        )
+
+
+# --- service points -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def service_point_create(
+    *,
+    pilot: Pilot,
+    name: str,
+    organisation: Organisation,
+    municipality: Municipality,
+    kind: str = ServicePoint.Kind.OFFICE,
+    street_address: str = "",
+    postal_code: str = "",
+    post_office: str = "",
+    workstations: int | None = None,
+    walk_in: bool | None = None,
+    notes: str = "",
+    serves: Iterable[Municipality] = (),
+    user=None,
+) -> ServicePoint:
+    """A new open point; its slug comes from the name, unique within the pilot."""
+    serves = list(serves)
+    _check_members(pilot, [municipality], "municipality")
+    _check_members(pilot, serves, "serves")
+    taken = set(ServicePoint.objects.filter(pilot=pilot).values_list("slug", flat=True))
+    point = ServicePoint(
+        pilot=pilot,
+        slug=_unique_slug(name, taken, max_length=SLUG_MAX, fallback="toimipiste"),
+        name=name,
+        organisation=organisation,
+        municipality=municipality,
+        kind=kind,
+        street_address=street_address,
+        postal_code=postal_code,
+        post_office=post_office,
+        workstations=workstations,
+        walk_in=walk_in,
+        notes=notes,
+    )
+    point.full_clean()
+    _with_user(point, user).save()
+    point.serves.set(serves)
+    return point
+
+
+@transaction.atomic
+def service_point_update(
+    *, point: ServicePoint, serves: Iterable[Municipality] | None = None, user=None, **changes
+) -> ServicePoint:
+    """Change a point's fields (see POINT_FIELDS) and, when given, the municipalities served.
+    The slug stays, so addresses of the point keep working."""
+    unknown = set(changes) - set(POINT_FIELDS)
+    if unknown:
+        raise TypeError(f"service_point_update() got unexpected fields: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(point, name, value)
+    _check_members(point.pilot, [point.municipality], "municipality")
+    if serves is not None:
+        serves = list(serves)
+        _check_members(point.pilot, serves, "serves")
+    point.full_clean()
+    _with_user(point, user).save()
+    if serves is not None:
+        point.serves.set(serves)
+    return point
+
+
+@transaction.atomic
+def service_point_close(
+    *, point: ServicePoint, closed_on: datetime.date, user=None
+) -> ServicePoint:
+    """Close a point from a date: it stays in history and in the list's "closed" filter."""
+    if closed_on is None:
+        raise ValidationError({"closed_on": _("Give the date the point closes.")}, code="required")
+    point.closed_on = closed_on
+    point.full_clean()
+    _with_user(point, user).save(update_fields=["closed_on"])
+    return point
+
+
+@transaction.atomic
+def service_point_reopen(*, point: ServicePoint, user=None) -> ServicePoint:
+    point.closed_on = None
+    _with_user(point, user).save(update_fields=["closed_on"])
+    return point
+
+
+# --- on-duty schedule -----------------------------------------------------------------------
+
+
+def normalise_weekdays(weekdays: Iterable[str | int] | str) -> str:
+    """{"5", "1", 3} → "135"; anything but ISO weekday numbers is an error."""
+    days = {str(day) for day in weekdays}
+    if days - set(WEEKDAYS):
+        raise ValidationError(
+            {"weekdays": _("Weekdays are the numbers 1–7, Monday = 1.")}, code="weekdays"
+        )
+    return "".join(day for day in WEEKDAYS if day in days)
+
+
+def check_schedule_days(*, weekdays: str, days_per_week: Decimal | None) -> None:
+    if not weekdays and days_per_week is None:
+        raise ValidationError(
+            _("Give the weekdays or the number of days a week."), code="days_given"
+        )
+    if days_per_week is not None and weekdays and days_per_week > len(weekdays):
+        raise ValidationError(
+            {
+                "days_per_week": _(
+                    "Days a week (%(days)s) cannot exceed the number of weekdays chosen "
+                    "(%(count)s)."
+                )
+                % {"days": format_days(days_per_week), "count": len(weekdays)}
+            },
+            code="days_over_weekdays",
+        )
+
+
+def _placements_over(point: ServicePoint, days: Decimal) -> list[Placement]:
+    return list(
+        point.placements.filter(days_per_week__gt=days).order_by("-days_per_week", "position")
+    )
+
+
+@transaction.atomic
+def schedule_save(
+    *,
+    point: ServicePoint,
+    weekdays: Iterable[str | int] | str = "",
+    days_per_week: Decimal | None = None,
+    is_approximate: bool = False,
+    is_tentative: bool = False,
+    organisation: Organisation | None = None,
+    note: str = "",
+    user=None,
+) -> OnDutySchedule:
+    """Create or change the point's on-duty schedule. Placements already at the point may
+    not be left with more days than the schedule has."""
+    weekdays = normalise_weekdays(weekdays)
+    check_schedule_days(weekdays=weekdays, days_per_week=days_per_week)
+    schedule = OnDutySchedule.objects.filter(service_point=point).first() or OnDutySchedule(
+        service_point=point
+    )
+    schedule.weekdays = weekdays
+    schedule.days_per_week = days_per_week
+    schedule.is_approximate = is_approximate
+    schedule.is_tentative = is_tentative
+    schedule.organisation = organisation
+    schedule.note = note
+    schedule.full_clean()
+    over = _placements_over(point, schedule.effective_days)
+    if over:
+        raise ValidationError(
+            _(
+                "%(role)s is placed here %(placed)s days a week; the schedule cannot have "
+                "fewer days (%(days)s). Change the placement first."
+            )
+            % {
+                "role": over[0].role_title,
+                "placed": format_days(over[0].days_per_week),
+                "days": format_days(schedule.effective_days),
+            },
+            code="placement_over_schedule",
+        )
+    _with_user(schedule, user).save()
+    return schedule
+
+
+# --- placements -----------------------------------------------------------------------------
+
+
+def check_placement_days(point: ServicePoint, days_per_week: Decimal | None) -> None:
+    """A placement's days a week may not exceed the point's on-duty days."""
+    if days_per_week is None:
+        return
+    schedule = OnDutySchedule.objects.filter(service_point=point).first()
+    if schedule is not None and days_per_week > schedule.effective_days:
+        raise ValidationError(
+            {
+                "days_per_week": _(
+                    "The point is staffed %(days)s days a week; a placement cannot have more."
+                )
+                % {"days": format_days(schedule.effective_days)}
+            },
+            code="over_schedule",
+        )
+
+
+def _check_placement(point, organisation, allocation, days_per_week):
+    _check_allocation(point.pilot, allocation)
+    if allocation is not None and allocation.organisation_id != organisation.pk:
+        raise ValidationError(
+            {"organisation": _("The organisation must be the line item's organisation.")},
+            code="organisation",
+        )
+    check_placement_days(point, days_per_week)
+
+
+@transaction.atomic
+def placement_create(
+    *,
+    point: ServicePoint,
+    organisation: Organisation,
+    role_title: str,
+    persons: Decimal | None = None,
+    days_per_week: Decimal | None = None,
+    allocation: Allocation | None = None,
+    note: str = "",
+    user=None,
+) -> Placement:
+    """A new placement, after the point's last one."""
+    _check_placement(point, organisation, allocation, days_per_week)
+    last = point.placements.aggregate(last=Max("position"))["last"] or 0
+    placement = Placement(
+        service_point=point,
+        position=last + 1,
+        organisation=organisation,
+        role_title=role_title,
+        persons=persons,
+        days_per_week=days_per_week,
+        allocation=allocation,
+        note=note,
+    )
+    placement.full_clean()
+    _with_user(placement, user).save()
+    return placement
+
+
+@transaction.atomic
+def placement_update(
+    *,
+    placement: Placement,
+    organisation: Organisation,
+    role_title: str,
+    persons: Decimal | None = None,
+    days_per_week: Decimal | None = None,
+    allocation: Allocation | None = None,
+    note: str = "",
+    user=None,
+) -> Placement:
+    _check_placement(placement.service_point, organisation, allocation, days_per_week)
+    placement.organisation = organisation
+    placement.role_title = role_title
+    placement.persons = persons
+    placement.days_per_week = days_per_week
+    placement.allocation = allocation
+    placement.note = note
+    placement.full_clean()
+    _with_user(placement, user).save()
+    return placement
+
+
+@transaction.atomic
+def placement_delete(*, placement: Placement, user=None) -> None:
+    _with_user(placement, user).delete()
+
+
+# --- arrangements ---------------------------------------------------------------------------
+
+
+def check_arrangement(arrangement: ServiceArrangement) -> None:
+    """The rules of the parties beyond the model's constraints, as field errors."""
+    pilot = arrangement.pilot
+    _check_members(pilot, [arrangement.provider_municipality], "provider_municipality")
+    _check_members(pilot, [arrangement.recipient], "recipient")
+    _check_allocation(pilot, arrangement.allocation)
+    kinds = ServiceArrangement.Kind
+    if arrangement.kind == kinds.PRODUCES:
+        errors = {}
+        if arrangement.provider_municipality is None:
+            errors["provider_municipality"] = _("Name the municipality that produces the services.")
+        if arrangement.recipient is None:
+            errors["recipient"] = _("Name the municipality whose services are produced.")
+        if errors:
+            raise ValidationError(errors, code="produces_names_both")
+    if arrangement.kind == kinds.CLIENT_GROUP and not arrangement.client_group.strip():
+        raise ValidationError(
+            {"client_group": _("Name the client group served across the pilot.")},
+            code="client_group",
+        )
+
+
+def _arrangement_key(arrangement: ServiceArrangement) -> str:
+    if arrangement.kind == ServiceArrangement.Kind.PRODUCES:
+        base = f"{arrangement.provider_municipality.name_fi}-{arrangement.recipient.name_fi}"
+    else:
+        provider = arrangement.provider_municipality or arrangement.provider_organisation
+        base = " ".join(
+            str(part)
+            for part in (provider, arrangement.client_group or arrangement.description)
+            if part
+        )
+    taken = set(
+        ServiceArrangement.objects.filter(pilot=arrangement.pilot).values_list("key", flat=True)
+    )
+    return _unique_slug(base, taken, max_length=KEY_MAX, fallback="jarjestely")
+
+
+ARRANGEMENT_FIELDS = (
+    "kind",
+    "provider_municipality",
+    "provider_organisation",
+    "recipient",
+    "client_group",
+    "allocation",
+    "description",
+    "note",
+)
+
+
+@transaction.atomic
+def arrangement_create(*, pilot: Pilot, kind: str, user=None, **fields) -> ServiceArrangement:
+    """A new arrangement (see ARRANGEMENT_FIELDS); its key comes from the parties."""
+    unknown = set(fields) - set(ARRANGEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"arrangement_create() got unexpected fields: {sorted(unknown)}")
+    arrangement = ServiceArrangement(pilot=pilot, kind=kind, **fields)
+    check_arrangement(arrangement)
+    arrangement.key = _arrangement_key(arrangement)
+    arrangement.full_clean()
+    _with_user(arrangement, user).save()
+    return arrangement
+
+
+@transaction.atomic
+def arrangement_update(
+    *, arrangement: ServiceArrangement, user=None, **changes
+) -> ServiceArrangement:
+    unknown = set(changes) - set(ARRANGEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"arrangement_update() got unexpected fields: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(arrangement, name, value)
+    check_arrangement(arrangement)
+    arrangement.full_clean()
+    _with_user(arrangement, user).save()
+    return arrangement
+
+
+@transaction.atomic
+def arrangement_delete(*, arrangement: ServiceArrangement, user=None) -> None:
+    _with_user(arrangement, user).delete()

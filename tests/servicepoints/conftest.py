@@ -1,0 +1,92 @@
+"""Shared test data for the service-point pages: a small pilot built with factories, a
+second pilot for "coordinator of another pilot", and the seed fixtures."""
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+
+from servicepoints.models import ServiceArrangement
+from tests.factories.municipalities import MunicipalityFactory, PilotFactory
+from tests.factories.servicepoints import (
+    OnDutyScheduleFactory,
+    PlacementFactory,
+    ServiceArrangementFactory,
+    ServicePointFactory,
+)
+from tests.factories.staffing import OrganisationFactory
+
+SEED_FIXTURES = (
+    "fixtures/reference.json",
+    "fixtures/pilot_kokkola.json",
+    "fixtures/pilot_jokilaaksot.json",
+)
+
+
+@pytest.fixture
+def seeds(db):
+    call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+
+
+@pytest.fixture
+def area(db):
+    """A pilot of two members: Alakylä has an office "about 3 days a week" with one placement
+    of 2 days; Alakylä produces Yläkylä's services; a remote service reaches both."""
+    alakyla = MunicipalityFactory(code="901", name_fi="Alakylä")
+    ylakyla = MunicipalityFactory(code="902", name_fi="Yläkylä")
+    pilot = PilotFactory(slug="testikokeilu", name="Testikokeilu", members=[alakyla, ylakyla])
+    organisation = OrganisationFactory(name="Alakylän kunta", short_name="Alakylä")
+    point = ServicePointFactory(
+        pilot=pilot,
+        slug="alakylan-virasto",
+        name="Alakylän virasto",
+        organisation=organisation,
+        municipality=alakyla,
+        street_address="Kirkkotie 1",
+        postal_code="69100",
+        post_office="Alakylä",
+        workstations=4,
+        serves=[alakyla],
+    )
+    schedule = OnDutyScheduleFactory(service_point=point, days_per_week=Decimal("3"))
+    placement = PlacementFactory(
+        service_point=point,
+        position=1,
+        organisation=organisation,
+        role_title="Omavalmentaja",
+        days_per_week=Decimal("2"),
+    )
+    produces = ServiceArrangementFactory(
+        pilot=pilot,
+        key="alakyla-ylakyla",
+        kind=ServiceArrangement.Kind.PRODUCES,
+        provider_organisation=None,
+        provider_municipality=alakyla,
+        recipient=ylakyla,
+        description="Alakylä tuottaa Yläkylän palvelut",
+    )
+    remote = ServiceArrangementFactory(
+        pilot=pilot, key="psykologi", description="Psykologi etänä koko alueella"
+    )
+    return SimpleNamespace(
+        pilot=pilot,
+        alakyla=alakyla,
+        ylakyla=ylakyla,
+        organisation=organisation,
+        point=point,
+        schedule=schedule,
+        placement=placement,
+        produces=produces,
+        remote=remote,
+    )
+
+
+@pytest.fixture
+def other_pilot(db):
+    return PilotFactory(slug="toinen-kokeilu", name="Toinen kokeilu")
+
+
+@pytest.fixture
+def coordinator(area, coordinator_factory):
+    return coordinator_factory(area.pilot)

@@ -1,0 +1,99 @@
+"""Each page asks the database a fixed number of times, however much data there is.
+
+Counted as a coordinator of the pilot, including the session, user, role and pilot lookups
+(and the savepoint of ATOMIC_REQUESTS)."""
+
+import pytest
+from django.urls import reverse
+
+from servicepoints.models import ServiceArrangement
+from tests.factories.municipalities import MunicipalityFactory
+from tests.factories.servicepoints import (
+    OnDutyScheduleFactory,
+    PlacementFactory,
+    ServiceArrangementFactory,
+    ServicePointFactory,
+)
+from tests.factories.staffing import AllocationFactory, StaffingPlanFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    # name: queries
+    "servicepoint-list": 12,
+    "servicepoint-detail": 13,
+    "coverage": 11,
+    "weekly": 8,
+    "servicepoint-create": 10,
+    "servicepoint-edit": 12,
+    "schedule-edit": 9,
+    "placement-create": 10,
+    "arrangement-create": 11,
+}
+
+
+def path(name, area):
+    kwargs = {"pilot": area.pilot.slug}
+    if name in ("servicepoint-detail", "servicepoint-edit", "schedule-edit", "placement-create"):
+        kwargs["point"] = area.point.slug
+    return reverse(name, kwargs=kwargs)
+
+
+def grow(area, times=20):
+    """20× more of everything: members, points (with schedules, placements and municipalities
+    served), arrangements, line items, and placements, served municipalities and recorded
+    changes of the point the detail page shows."""
+    plan = StaffingPlanFactory(pilot=area.pilot)
+    new_members = []
+    for index in range(times):
+        municipality = MunicipalityFactory(code=f"{700 + index}")
+        area.pilot.municipalities.add(municipality)
+        new_members.append(municipality)
+        point = ServicePointFactory(
+            pilot=area.pilot,
+            municipality=municipality,
+            organisation=area.organisation,
+            serves=[municipality, area.alakyla, area.ylakyla],
+        )
+        OnDutyScheduleFactory(service_point=point, weekdays="135", days_per_week=None)
+        PlacementFactory.create_batch(2, service_point=point, organisation=area.organisation)
+        PlacementFactory(
+            service_point=area.point,
+            organisation=area.organisation,
+            allocation=AllocationFactory(plan=plan, organisation=area.organisation),
+        )
+        ServiceArrangementFactory(pilot=area.pilot)
+        ServiceArrangementFactory(
+            pilot=area.pilot,
+            kind=ServiceArrangement.Kind.PRODUCES,
+            provider_organisation=None,
+            provider_municipality=area.alakyla,
+            recipient=municipality,
+        )
+        area.point.name = f"Alakylän virasto {index}"
+        area.point.save()
+    area.point.serves.add(*new_members)
+
+
+@pytest.mark.parametrize(("name", "queries"), PAGES.items())
+def test_query_count_is_pinned_and_constant(
+    client, area, coordinator, django_assert_num_queries, name, queries
+):
+    client.force_login(coordinator)
+    with django_assert_num_queries(queries):
+        assert client.get(path(name, area)).status_code == 200
+    grow(area)
+    client.force_login(coordinator)
+    with django_assert_num_queries(queries):
+        assert client.get(path(name, area)).status_code == 200
+
+
+def test_export_query_count_is_constant(client, area, coordinator, django_assert_num_queries):
+    client.force_login(coordinator)
+    url = path("servicepoint-list", area)
+    with django_assert_num_queries(11):
+        client.get(url, {"_export": "xlsx"})
+    grow(area)
+    client.force_login(coordinator)
+    with django_assert_num_queries(11):
+        client.get(url, {"_export": "xlsx"})
