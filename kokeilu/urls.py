@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import dashboard, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -19,6 +19,16 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     # Pages of one pilot: /kokeilut/<pilot>/…
+    path(
+        "kokeilut/<slug:pilot>/",
+        dashboard.PilotDashboardView.as_view(),
+        name="pilot-dashboard",
+    ),
+    path(
+        "kokeilut/<slug:pilot>/suunnitelmat/<slug:plan>/",
+        dashboard.PlanDashboardView.as_view(),
+        name="plan-dashboard",
+    ),
     path("kokeilut/<slug:pilot>/", include("municipalities.urls")),
     path("kokeilut/<slug:pilot>/", include("staffing.urls")),
     path("kokeilut/<slug:pilot>/toimipisteet/", include("servicepoints.urls")),

@@ -1,13 +1,69 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from municipalities.filtersets import PilotFilterSet
+from staffing.selectors import pilot_summaries
+from staffing.tables import PilotSummaryTable
+
+from .dashboard import caseload_status_text
+from .permissions import visible_pilots
+from .tables import ExportTableMixin
 
 
-class HomeView(TemplateView):
+def summary_row(summary) -> dict:
+    """One pilot's row of the comparison; caseloads as the page prints them (one decimal)."""
+    pilot, caseload = summary.pilot, summary.caseload
+    return {
+        "slug": pilot.slug,
+        "url": pilot.get_absolute_url(),
+        "name": pilot.name,
+        "region": pilot.region,
+        "statistics_date": summary.statistics_date,
+        "clients": summary.clients,
+        "clients_change": summary.clients_change,
+        "fte": summary.fte if summary.plan else None,
+        "client_work_fte": summary.client_work_fte if summary.plan else None,
+        "caseload": caseload.rounded(1) if caseload else None,
+        "target": pilot.target_caseload,
+        "status": caseload.status.value if caseload else "",
+        "status_label": caseload_status_text(caseload.status) if caseload else "",
+        "plan": summary.plan.name if summary.plan else "",
+    }
+
+
+class HomeView(ExportTableMixin, SingleTableMixin, FilterView):
+    """Every pilot the user may see, compared: clients, FTE, caseload against the target."""
+
     template_name = "kokeilu/home.html"
+    table_class = PilotSummaryTable
+    filterset_class = PilotFilterSet
+    table_pagination = False
+
+    def get_queryset(self):
+        return visible_pilots(self.request.user)
+
+    def get_table_data(self):
+        # Cached: an export builds the table a second time from the same rows.
+        if not hasattr(self, "_rows"):
+            self._rows = [summary_row(summary) for summary in pilot_summaries(self.object_list)]
+        return self._rows
+
+    def get_dataset_kwargs(self):
+        return {"title": gettext("Pilots")}
+
+    def get_export_name(self):
+        return "kokeilut"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["export_formats"] = self.export_formats
+        return context
 
 
 @login_not_required

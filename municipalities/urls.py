@@ -1,3 +1,21 @@
 from django.urls import path  # noqa: F401
 
-urlpatterns = []
+from .views import editing, lists
+
+urlpatterns = [
+    # Client counts, filtered and exported (municipalities/views/lists.py).
+    path("asiakasmaarat/", lists.StatisticListView.as_view(), name="statistic-list"),
+    # Entering and importing client counts (municipalities/views/editing.py).
+    path("asiakasmaarat/uusi/", editing.StatisticsCreateView.as_view(), name="statistics-create"),
+    path(
+        "asiakasmaarat/<str:date>/muokkaa/",
+        editing.StatisticsEditView.as_view(),
+        name="statistics-edit",
+    ),
+    path("asiakasmaarat/tuo/", editing.StatisticsImportView.as_view(), name="statistics-import"),
+    path(
+        "asiakasmaarat/malli.<str:format>",
+        editing.StatisticsTemplateView.as_view(),
+        name="statistics-template",
+    ),
+]

@@ -478,7 +478,7 @@ def reconcile_pilot(pilot: Pilot) -> list[ReconciledFigure]:
     plans = {plan.pk: plan for plan in StaffingPlan.objects.filter(pilot=pilot)}
     totals = plans_totals(plans)
     stats = _statistics_by_date(pilot)
-    pilot_stats = list(PilotStatistic.objects.filter(pilot=pilot))
+    pilot_stats = list(PilotStatistic.objects.filter(pilot=pilot).select_related("pilot"))
     splits = _pool_splits_by_plan(plans, structure, stats)
     results = []
     for figure in figures:

@@ -1,0 +1,151 @@
+"""Forms for client counts: one statistics date with every member municipality, and the file
+upload of the import. They check input; `municipalities.services` writes."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import imports, services
+from .models import Measure
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+
+
+class CountField(forms.DecimalField):
+    """A whole count, typed as "1357" or "1 357"; empty means "no figure"."""
+
+    default_error_messages = {"invalid": services.NOT_A_NUMBER_MESSAGE}
+
+    def __init__(self, **kwargs):
+        kwargs["localize"] = True
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(inputmode="numeric", autocomplete="off", size=8)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            # "1 357" is a count; "1,5" (or "1.5") is not a whole number, whatever the language.
+            value = "".join(value.split()).replace("\u202f", "").replace(",", ".")
+        return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        try:
+            services.as_count(value)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+
+class ClientCountsForm(forms.Form):
+    """The counts of one statistics date and measure, one field per member municipality,
+    each with the version of the count it shows (0 = none) for the stale-save check."""
+
+    date = forms.DateField(
+        label=_("Statistics date"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": _("Enter the date as YYYY-MM-DD or d.m.yyyy."),
+            "required": _("Enter the statistics date."),
+        },
+    )
+    measure = forms.ChoiceField(label=_("Measure"), choices=Measure.choices)
+    is_approximate = forms.BooleanField(label=_("The counts are approximate"), required=False)
+    source = forms.CharField(label=_("Source"), required=False, max_length=255)
+
+    def __init__(self, *args, municipalities, existing=None, fixed_date=None, **kwargs):
+        existing = existing or {}
+        super().__init__(*args, **kwargs)
+        self.municipalities = list(municipalities)
+        if fixed_date is not None:
+            self.fields["date"].disabled = True
+            self.fields["measure"].disabled = True
+            self.initial.setdefault("date", fixed_date)
+        if existing:
+            first = next(iter(existing.values()))
+            approximate = any(s.is_approximate for s in existing.values())
+            self.initial.setdefault("is_approximate", approximate)
+            self.initial.setdefault("source", first.source)
+        for municipality in self.municipalities:
+            current = existing.get(municipality.pk)
+            self.fields[f"count_{municipality.pk}"] = CountField(
+                label=municipality.name,
+                initial=current.value if current else None,
+            )
+            self.fields[f"version_{municipality.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                required=False,
+                min_value=0,
+                initial=current.version if current else 0,
+            )
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        # On an existing date the date and measure are in the page's heading and switcher;
+        # as disabled fields they keep their values without being shown twice.
+        shown = (
+            []
+            if fixed_date is not None
+            else [
+                Column("date", css_class="col-sm-6 col-lg-3"),
+                Column("measure", css_class="col-sm-6 col-lg-3"),
+            ]
+        )
+        self.helper.layout = Layout(
+            Row(
+                *shown,
+                Column("source", css_class="col-sm-8 col-lg-4"),
+                Column("is_approximate", css_class="col-sm-4 col-lg-2 pt-lg-4"),
+            )
+        )
+
+    def rows(self):
+        """(municipality, count field, version field) for the table of municipalities."""
+        return [(m, self[f"count_{m.pk}"], self[f"version_{m.pk}"]) for m in self.municipalities]
+
+    def values(self) -> dict:
+        return {m.pk: self.cleaned_data.get(f"count_{m.pk}") for m in self.municipalities}
+
+    def versions(self) -> dict:
+        return {m.pk: self.cleaned_data.get(f"version_{m.pk}") or 0 for m in self.municipalities}
+
+    def clean(self):
+        cleaned = super().clean()
+        nothing_entered = all(value is None for value in self.values().values())
+        nothing_shown = all(
+            self.fields[f"count_{m.pk}"].initial is None for m in self.municipalities
+        )
+        if not self.errors and nothing_entered and nothing_shown:
+            raise ValidationError(_("Enter at least one count."))
+        return cleaned
+
+
+class StatisticsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        error_messages={
+            "required": _("Choose a file to import."),
+            "empty": _("The file is empty."),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        try:
+            self.dataset = imports.read_table(uploaded)
+        except imports.ImportFileError as error:
+            raise ValidationError(error.message) from None
+        return uploaded

@@ -1,0 +1,297 @@
+"""Client counts from a CSV or XLSX file: read, check every row, keep a small preview.
+
+Columns (the first row names them; order and letter case do not matter):
+
+=============  ==================================================================
+kuntanumero    municipality code, three digits with leading zeros ("009")
+paivamaara     statistics date, YYYY-MM-DD or d.m.yyyy
+mittari        measure code, e.g. ``clients`` or ``job_seekers`` (see `Measure`)
+arvo           the count, a whole number ≥ 0
+arvio          approximate: kyllä/ei (also yes/no, true/false, 1/0, x/empty)
+lahde          source (free text, may be empty)
+=============  ==================================================================
+
+Other columns (e.g. the template's ``kunta``, the municipality's name) are ignored. Nothing is
+written here: `municipalities.services.client_counts_import` writes the checked rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import tablib
+from django.utils.translation import gettext_lazy as _
+
+from .models import ClientStatistic, Measure, Pilot
+from .services import DATE_MESSAGE, CountRow, check_count_rows
+
+COLUMNS = ("kuntanumero", "paivamaara", "mittari", "arvo", "arvio", "lahde")
+REQUIRED = ("kuntanumero", "paivamaara", "mittari", "arvo")
+NAME_COLUMN = "kunta"
+FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+YES = {"kyllä", "kylla", "k", "yes", "y", "true", "1", "x", "ja"}
+NO = {"", "ei", "e", "no", "n", "false", "0", "nej"}
+SESSION_KEY = "statistics-import-{pilot}"
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; ``message`` tells the user why."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+@dataclass
+class ParsedRow:
+    """One data row of the file: what it said, what it means and what is wrong with it."""
+
+    number: int  # the row's number in the file (the header is row 1)
+    raw: dict[str, str]
+    row: CountRow | None = None
+    errors: list[str] = field(default_factory=list)
+    current_value: Decimal | None = None
+
+    @property
+    def status(self) -> str:
+        if self.errors:
+            return "error"
+        if self.current_value is None:
+            return "new"
+        return "unchanged" if self.current_value == self.row.value else "changed"
+
+
+def _format_of(uploaded) -> str:
+    name = (getattr(uploaded, "name", "") or "").lower()
+    for suffix, kind in FORMATS.items():
+        if name.endswith(suffix):
+            return kind
+    raise ImportFileError(_("Upload a CSV or XLSX file (.csv or .xlsx)."))
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = content.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The CSV file is not UTF-8 text.")) from None
+    if "\x00" in text:
+        raise ImportFileError(_("This is not a CSV file. Upload a CSV or XLSX file."))
+    first_line = text.split("\n", 1)[0]
+    # Excel in Finnish saves CSV with semicolons; both work.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _xlsx_rows(content: bytes) -> list[list]:
+    try:
+        dataset = tablib.Dataset().load(content, format="xlsx")
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ImportFileError(
+            _("The file cannot be read as an XLSX workbook. Upload a CSV or XLSX file.")
+        ) from None
+    if dataset.headers is None:
+        return []
+    return [list(dataset.headers)] + [list(row) for row in dataset]
+
+
+def read_table(uploaded) -> tablib.Dataset:
+    """The file's rows as a tablib Dataset with lower-case headers; `ImportFileError` for a
+    wrong type, an empty file, a file without the required columns or too many rows."""
+    kind = _format_of(uploaded)
+    if uploaded.size is not None and uploaded.size > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 2 MB."))
+    content = uploaded.read()
+    if not content.strip():
+        raise ImportFileError(_("The file is empty."))
+    rows = _csv_rows(content) if kind == "csv" else _xlsx_rows(content)
+    rows = [row for row in rows if any(_text(cell) for cell in row)]
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    headers = [_text(cell).lower() for cell in rows[0]]
+    missing = [column for column in REQUIRED if column not in headers]
+    if missing:
+        raise ImportFileError(
+            _("The first row must name the columns; missing: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+    if len(rows) == 1:
+        raise ImportFileError(_("The file has a header row but no data rows."))
+    if len(rows) - 1 > MAX_ROWS:
+        raise ImportFileError(
+            _("At most %(max)s rows can be imported at once.") % {"max": MAX_ROWS}
+        )
+    width = len(headers)
+    data = [(list(row) + [""] * width)[:width] for row in rows[1:]]
+    return tablib.Dataset(*data, headers=headers)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _code(value) -> str:
+    text = _text(value)
+    # A spreadsheet may have turned "009" into the number 9.
+    return text.zfill(3) if text.isdigit() and len(text) < 3 else text
+
+
+def _date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _value(value):
+    if isinstance(value, float):
+        # openpyxl gives numbers as float; counts are whole, so text keeps them exact.
+        return _text(value)
+    if isinstance(value, int | Decimal):
+        return value
+    return _text(value)
+
+
+def parse_rows(pilot: Pilot, dataset: tablib.Dataset) -> list[ParsedRow]:
+    """Check every row (format, then the rules of `check_count_rows`) in a constant number
+    of queries; rows without errors carry a `CountRow` with the existing count's version."""
+    parsed: list[ParsedRow] = []
+    for offset, values in enumerate(dataset.dict):
+        raw = {column: _text(values.get(column)) for column in COLUMNS}
+        item = ParsedRow(number=offset + 2, raw=raw)
+        code = _code(values.get("kuntanumero"))
+        when = _date(values.get("paivamaara"))
+        measure = _text(values.get("mittari")).lower()
+        approximate = _text(values.get("arvio")).lower()
+        if not code:
+            item.errors.append(str(_("The municipality code is missing.")))
+        if when is None:
+            item.errors.append(
+                str(
+                    _("“%(value)s” is not a date; use YYYY-MM-DD or d.m.yyyy.")
+                    % {"value": raw["paivamaara"]}
+                )
+            )
+        if not raw["arvo"]:
+            item.errors.append(str(_("The count is missing.")))
+        if approximate not in YES | NO:
+            item.errors.append(
+                str(
+                    _("Approximate must be yes or no (kyllä/ei), not “%(value)s”.")
+                    % {"value": raw["arvio"]}
+                )
+            )
+        item.row = CountRow(
+            municipality_code=code,
+            date=when,
+            measure=measure,
+            value=_value(values.get("arvo")) if raw["arvo"] else Decimal(0),
+            is_approximate=approximate in YES,
+            source=raw["lahde"],
+        )
+        parsed.append(item)
+    rule_errors = check_count_rows(
+        pilot=pilot,
+        rows=[item.row for item in parsed],
+        row_numbers=[item.number for item in parsed],
+    )
+    for index, messages in rule_errors.items():
+        item = parsed[index]
+        for message in messages:
+            if item.row.date is None and message == str(DATE_MESSAGE):
+                continue  # the row's own message above names the value
+            if message not in item.errors:
+                item.errors.append(message)
+    _attach_current(pilot, parsed)
+    return parsed
+
+
+def _attach_current(pilot: Pilot, parsed: list[ParsedRow]) -> None:
+    """The count each row would replace (one query) and its version for the stale check."""
+    good = [item for item in parsed if not item.errors]
+    if not good:
+        return
+    dates = {item.row.date for item in good}
+    measures = {item.row.measure for item in good}
+    existing = {
+        (code, on, measure): (value, version)
+        for code, on, measure, value, version in ClientStatistic.objects.filter(
+            municipality__memberships__pilot=pilot, date__in=dates, measure__in=measures
+        ).values_list("municipality__code", "date", "measure", "value", "version")
+    }
+    for item in good:
+        value, version = existing.get(
+            (item.row.municipality_code, item.row.date, item.row.measure), (None, 0)
+        )
+        item.current_value = value
+        item.row.version = version
+
+
+def to_session(parsed: list[ParsedRow]) -> list[list]:
+    """The checked rows, small and JSON-safe, for the confirm step."""
+    return [
+        [
+            item.row.municipality_code,
+            item.row.date.isoformat(),
+            item.row.measure,
+            str(item.row.value),
+            item.row.is_approximate,
+            item.row.source,
+            item.row.version,
+        ]
+        for item in parsed
+    ]
+
+
+def from_session(data) -> list[CountRow]:
+    rows = []
+    for code, on, measure, value, approximate, source, version in data:
+        rows.append(
+            CountRow(
+                municipality_code=code,
+                date=date.fromisoformat(on),
+                measure=measure,
+                value=Decimal(value),
+                is_approximate=bool(approximate),
+                source=source,
+                version=version,
+            )
+        )
+    return rows
+
+
+def template_dataset(pilot: Pilot, municipalities, *, on: date | None = None) -> tablib.Dataset:
+    """The import template: one row per member municipality, to fill in the counts."""
+    dataset = tablib.Dataset(headers=[*COLUMNS, NAME_COLUMN])
+    for municipality in municipalities:
+        dataset.append(
+            [
+                municipality.code,
+                on.isoformat() if on else "",
+                Measure.CLIENTS.value,
+                "",
+                "ei",
+                "",
+                municipality.name_fi,
+            ]
+        )
+    return dataset

@@ -1,0 +1,330 @@
+"""Writes of client counts: the form of one statistics date and the file import.
+
+Both validate every row before writing any (all or nothing), run in one transaction and record
+history with the acting user. Like plan lines, a count carries a ``version``: a save names the
+version of each count the user saw (0 = there was none) and is refused with `StaleCounts` when
+any of them has changed since, so a newer figure is never overwritten unseen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from .models import COUNT_DIGITS, ClientStatistic, Measure, Municipality, Pilot, PilotMembership
+
+COUNT_MAX = Decimal(10) ** COUNT_DIGITS["max_digits"] - 1
+
+STALE_COUNTS_MESSAGE = _(
+    "Someone else changed these client counts after you opened them; your changes were not "
+    "saved. The current values are shown."
+)
+COUNTS_EXIST_MESSAGE = _(
+    "Client counts for this date and measure exist already; your changes were not saved. "
+    "Edit the existing counts instead."
+)
+NEGATIVE_MESSAGE = _("A count cannot be negative.")
+NOT_A_NUMBER_MESSAGE = _("Enter the count as a whole number, for example 366.")
+NOT_WHOLE_MESSAGE = _("A count is a whole number.")
+TOO_LARGE_MESSAGE = _("The count is too large.")
+NOT_MEMBER_MESSAGE = _("Municipality %(code)s is not a member of this pilot.")
+UNKNOWN_MUNICIPALITY_MESSAGE = _("Unknown municipality code %(code)s.")
+UNKNOWN_MEASURE_MESSAGE = _("Unknown measure %(measure)s.")
+DATE_MESSAGE = _("Enter the date as YYYY-MM-DD or d.m.yyyy.")
+DUPLICATE_MESSAGE = _("The same municipality, date and measure are on row %(row)s already.")
+
+
+class StaleCounts(Exception):
+    """A save based on counts that have changed since; nothing was written."""
+
+    def __init__(self, message=STALE_COUNTS_MESSAGE, *, current=None):
+        self.message = message
+        self.current = current or {}
+        super().__init__(str(message))
+
+
+@dataclass
+class CountRow:
+    """One count to write: a municipality (by code), date, measure and value.
+
+    ``version`` is the version of the existing count the user saw (0 = none existed); None
+    skips the check.
+    """
+
+    municipality_code: str
+    date: date
+    measure: str
+    value: Decimal
+    is_approximate: bool = False
+    source: str = ""
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.deleted
+
+
+def as_count(value) -> Decimal:
+    """A whole, non-negative count; strings may have spaces between thousands ("1 357")."""
+    if isinstance(value, float):
+        raise TypeError("pass a Decimal or an int, not a float")
+    if isinstance(value, str):
+        cleaned = "".join(value.split()).replace("\u202f", "").replace(",", ".")
+        if not cleaned:
+            raise ValidationError(NOT_A_NUMBER_MESSAGE)
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValidationError(NOT_A_NUMBER_MESSAGE) from None
+    elif isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValidationError(NOT_A_NUMBER_MESSAGE)
+    if value < 0:
+        raise ValidationError(NEGATIVE_MESSAGE)
+    if value != value.to_integral_value():
+        raise ValidationError(NOT_WHOLE_MESSAGE)
+    if value > COUNT_MAX:
+        raise ValidationError(TOO_LARGE_MESSAGE)
+    return value.quantize(Decimal(1))
+
+
+def check_count_rows(
+    *, pilot: Pilot, rows: Iterable[CountRow], row_numbers: list[int] | None = None
+) -> dict[int, list[str]]:
+    """{row index: messages} for rows that break a rule; two queries whatever the number.
+
+    `row_numbers` are the rows' numbers as the user knows them (a file's line numbers), used
+    to name the first of two duplicate rows; by default 1, 2, 3, …
+    """
+    rows = list(rows)
+    row_numbers = row_numbers or list(range(1, len(rows) + 1))
+    codes = {row.municipality_code for row in rows}
+    known = dict(Municipality.objects.filter(code__in=codes).values_list("code", "pk"))
+    members = set(
+        PilotMembership.objects.filter(pilot=pilot, municipality__code__in=codes).values_list(
+            "municipality__code", flat=True
+        )
+    )
+    errors: dict[int, list[str]] = {}
+    seen: dict[tuple, int] = {}
+    for index, row in enumerate(rows):
+        messages = []
+        if row.municipality_code not in known:
+            messages.append(UNKNOWN_MUNICIPALITY_MESSAGE % {"code": row.municipality_code})
+        elif row.municipality_code not in members:
+            messages.append(NOT_MEMBER_MESSAGE % {"code": row.municipality_code})
+        if row.measure not in Measure.values:
+            messages.append(UNKNOWN_MEASURE_MESSAGE % {"measure": row.measure})
+        if not isinstance(row.date, date):
+            messages.append(DATE_MESSAGE)
+        try:
+            row.value = as_count(row.value)
+        except ValidationError as error:
+            messages.extend(error.messages)
+        if len(row.source or "") > 255:
+            messages.append(_("The source is at most 255 characters."))
+        key = (row.municipality_code, row.date, row.measure)
+        if key in seen:
+            messages.append(DUPLICATE_MESSAGE % {"row": row_numbers[seen[key]]})
+        else:
+            seen[key] = index
+        if messages:
+            errors[index] = [str(message) for message in messages]
+    return errors
+
+
+def _write(rows: list[CountRow], existing: dict[tuple, ClientStatistic], ids, user) -> SaveResult:
+    """Write checked rows; each existing count is claimed at the version the user saw."""
+    created = updated = unchanged = 0
+    conflicts = False
+    for row in rows:
+        current = existing.get((row.municipality_code, row.date, row.measure))
+        seen = row.version
+        if current is None:
+            if seen not in (None, 0):
+                conflicts = True  # it existed when the user looked and is gone now
+                continue
+            statistic = ClientStatistic(
+                municipality_id=ids[row.municipality_code],
+                date=row.date,
+                measure=row.measure,
+                value=row.value,
+                is_approximate=row.is_approximate,
+                source=row.source,
+            )
+            statistic._history_user = user
+            try:
+                with transaction.atomic():
+                    statistic.save()
+            except IntegrityError:
+                conflicts = True  # someone added it a moment ago
+                continue
+            created += 1
+            continue
+        if seen is not None and seen != current.version:
+            conflicts = True
+            continue
+        if (current.value, current.is_approximate, current.source) == (
+            row.value,
+            row.is_approximate,
+            row.source,
+        ):
+            unchanged += 1
+            continue
+        claimed = ClientStatistic.objects.filter(pk=current.pk, version=current.version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            conflicts = True
+            continue
+        current.version += 1
+        current.value, current.is_approximate, current.source = (
+            row.value,
+            row.is_approximate,
+            row.source,
+        )
+        current._history_user = user
+        current.save()
+        updated += 1
+    if conflicts:
+        raise StaleCounts()
+    return SaveResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def _existing(pilot: Pilot, keys: Iterable[tuple[str, date, str]]) -> dict[tuple, ClientStatistic]:
+    keys = list(keys)
+    dates = {key[1] for key in keys}
+    measures = {key[2] for key in keys}
+    found = ClientStatistic.objects.filter(
+        municipality__memberships__pilot=pilot, date__in=dates, measure__in=measures
+    ).select_related("municipality")
+    return {(s.municipality.code, s.date, s.measure): s for s in found}
+
+
+def client_counts_import(*, pilot: Pilot, rows: Iterable[CountRow], user) -> SaveResult:
+    """Write every row or none: any row that breaks a rule (or changed since the preview)
+    leaves the database as it was."""
+    rows = list(rows)
+    if not rows:
+        raise ValidationError(_("There are no rows to import."))
+    errors = check_count_rows(pilot=pilot, rows=rows)
+    if errors:
+        raise ValidationError(
+            [
+                _("Row %(row)s: %(errors)s") % {"row": index + 1, "errors": " ".join(messages)}
+                for index, messages in sorted(errors.items())
+            ]
+        )
+    ids = dict(
+        Municipality.objects.filter(code__in={row.municipality_code for row in rows}).values_list(
+            "code", "pk"
+        )
+    )
+    with transaction.atomic():
+        existing = _existing(pilot, [(r.municipality_code, r.date, r.measure) for r in rows])
+        return _write(rows, existing, ids, user)
+
+
+def client_counts_save(
+    *,
+    pilot: Pilot,
+    date: date,
+    measure: str,
+    values: Mapping[int, Decimal | None],
+    user,
+    versions: Mapping[int, int] | None = None,
+    is_approximate: bool = False,
+    source: str = "",
+) -> SaveResult:
+    """Save one statistics date's counts of one measure: {municipality id: value}.
+
+    A value of None removes that municipality's count. `versions` ({municipality id: version
+    seen, 0 = none}) makes the save refuse counts that changed since they were shown.
+    """
+    if measure not in Measure.values:
+        raise ValidationError({"measure": UNKNOWN_MEASURE_MESSAGE % {"measure": measure}})
+    members = dict(
+        PilotMembership.objects.filter(pilot=pilot).values_list(
+            "municipality_id", "municipality__code"
+        )
+    )
+    errors = {}
+    checked: dict[int, Decimal | None] = {}
+    for municipality_id, value in values.items():
+        if municipality_id not in members:
+            errors.setdefault("__all__", []).append(
+                _("A municipality that is not a member of this pilot cannot have a count here.")
+            )
+            continue
+        if value is None:
+            checked[municipality_id] = None
+            continue
+        try:
+            checked[municipality_id] = as_count(value)
+        except ValidationError as error:
+            errors[f"count_{municipality_id}"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    versions = versions or {}
+    with transaction.atomic():
+        existing = {
+            s.municipality_id: s
+            for s in ClientStatistic.objects.filter(
+                municipality_id__in=list(checked), date=date, measure=measure
+            )
+        }
+        saw_none = versions and not any(versions.get(pk) for pk in checked)
+        deleted = 0
+        for municipality_id, value in checked.items():
+            if value is not None:
+                continue
+            current = existing.get(municipality_id)
+            seen = versions.get(municipality_id) if versions else None
+            if current is None:
+                if seen:
+                    raise StaleCounts(current=existing)
+                continue
+            if seen is not None and seen != current.version:
+                raise StaleCounts(current=existing)
+            current._history_user = user
+            current.delete()
+            deleted += 1
+        rows = [
+            CountRow(
+                municipality_code=members[municipality_id],
+                date=date,
+                measure=measure,
+                value=value,
+                is_approximate=is_approximate,
+                source=source,
+                version=versions.get(municipality_id) if versions else None,
+            )
+            for municipality_id, value in checked.items()
+            if value is not None
+        ]
+        by_code = {(members[s.municipality_id], s.date, s.measure): s for s in existing.values()}
+        ids = {code: pk for pk, code in members.items()}
+        try:
+            result = _write(rows, by_code, ids, user)
+        except StaleCounts:
+            message = COUNTS_EXIST_MESSAGE if saw_none and existing else STALE_COUNTS_MESSAGE
+            raise StaleCounts(message, current=existing) from None
+    return SaveResult(
+        created=result.created, updated=result.updated, deleted=deleted, unchanged=result.unchanged
+    )

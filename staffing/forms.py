@@ -1,0 +1,276 @@
+"""Forms of plan editing. They check input and show messages; `staffing.services` writes."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import Municipality
+
+from . import services
+from .models import Allocation, AllocationPart, StaffingPlan
+
+
+class FteField(forms.DecimalField):
+    """FTE typed as "0,5" or "0.5" in any language, checked with one clear message each:
+    empty, not a number, outside 0–99,99, more than two decimals."""
+
+    default_error_messages = {
+        "invalid": services.FTE_NOT_A_NUMBER_MESSAGE,
+        "required": services.FTE_REQUIRED_MESSAGE,
+    }
+
+    def __init__(self, *, max_value=None, min_value=None, max_digits=None, **kwargs):
+        # The range and digits are checked in `validate` with the house messages, not with
+        # Django's generic "Ensure this value is less than or equal to …" (which also repeats).
+        kwargs["localize"] = True
+        kwargs.pop("decimal_places", None)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u202f", "").replace(",", ".")
+        return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        try:
+            services.as_fte(value)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+
+class AllocationForm(forms.ModelForm):
+    """A line item. `version` is the line's version the form was opened with."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = Allocation
+        fields = services.LINE_FIELDS
+        field_classes = {"fte": FteField, "client_work_fte": FteField}
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, pilot, inline=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["serves_municipality"].queryset = Municipality.objects.filter(
+            memberships__pilot=pilot
+        ).order_by("name_fi")
+        self.fields["serves_group"].queryset = pilot.groups.order_by("name")
+        self.fields["organisation"].error_messages["required"] = _("Choose the organisation.")
+        self.fields["client_work_fte"].required = False
+        self.fields["client_work_fte"].help_text = _(
+            "Of the FTE, the estimated share in client work (with URA access); 0 when none."
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        if inline:
+            self.helper.layout = Layout(
+                Row(
+                    Column(Field("service_need"), css_class="col-lg-4"),
+                    Column(Field("organisation"), css_class="col-lg-4"),
+                    Column(Field("role_title"), css_class="col-lg-4"),
+                ),
+                Row(
+                    Column(Field("fte"), css_class="col-6 col-lg-2"),
+                    Column(Field("client_work_fte"), css_class="col-6 col-lg-2"),
+                    Column(Field("serves_municipality"), css_class="col-lg-4"),
+                    Column(Field("serves_group"), css_class="col-lg-4"),
+                ),
+                Field("note", rows=1),
+                "version",
+            )
+            for field in self.fields.values():
+                field.help_text = ""
+        else:
+            self.helper.layout = Layout(
+                Fieldset(
+                    _("Line"),
+                    Row(
+                        Column("service_need", css_class="col-md-4"),
+                        Column("organisation", css_class="col-md-4"),
+                        Column("role_title", css_class="col-md-4"),
+                    ),
+                ),
+                Fieldset(
+                    _("FTE"),
+                    Row(
+                        Column("fte", css_class="col-md-3"),
+                        Column("client_work_fte", css_class="col-md-5"),
+                    ),
+                ),
+                Fieldset(
+                    _("Serves"),
+                    Row(
+                        Column("serves_municipality", css_class="col-md-4"),
+                        Column("serves_group", css_class="col-md-4"),
+                    ),
+                ),
+                "note",
+                "version",
+            )
+
+    def clean_client_work_fte(self):
+        value = self.cleaned_data.get("client_work_fte")
+        return value if value is not None else 0
+
+    def clean(self):
+        cleaned = super().clean()
+        fte, client_work = cleaned.get("fte"), cleaned.get("client_work_fte")
+        if fte is not None and client_work is not None and client_work > fte:
+            self.add_error("client_work_fte", services.CLIENT_WORK_ABOVE_FTE_MESSAGE)
+        if cleaned.get("serves_municipality") and cleaned.get("serves_group"):
+            self.add_error(
+                "serves_group", _("A line serves one municipality or one group, not both.")
+            )
+        return cleaned
+
+    def line_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in services.LINE_FIELDS}
+
+
+class AllocationPartForm(forms.ModelForm):
+    class Meta:
+        model = AllocationPart
+        fields = services.PART_FIELDS
+        field_classes = {"fte": FteField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].error_messages["required"] = _(
+            "Name the part, for example “of which youth”."
+        )
+
+
+class BasePartFormSet(forms.BaseInlineFormSet):
+    """The line's "of which" parts; `line_fte` (the line's new FTE) is set before validation
+    so that a part above its line gets its message on the part itself."""
+
+    line_fte = None
+
+    def clean(self):
+        super().clean()
+        if self.line_fte is None:
+            return
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            fte = form.cleaned_data.get("fte")
+            if fte is not None and fte > self.line_fte:
+                form.add_error("fte", services.PART_ABOVE_LINE_MESSAGE)
+
+    def part_inputs(self) -> list[services.PartInput]:
+        inputs = []
+        for form in self.forms:
+            existing = form.instance if form.instance.pk else None
+            if existing is None and not form.has_changed():
+                continue
+            if self._should_delete_form(form):
+                if existing is not None:
+                    inputs.append(services.PartInput(part=existing, delete=True))
+                continue
+            data = form.cleaned_data
+            inputs.append(
+                services.PartInput(
+                    label=data["label"],
+                    fte=data["fte"],
+                    shared_with=data.get("shared_with"),
+                    part=existing,
+                )
+            )
+        return inputs
+
+    def add_service_errors(self, error: services.PartsInvalid) -> None:
+        """Put the service's errors on the forms they belong to."""
+        sent = [
+            form
+            for form in self.forms
+            if form.instance.pk or form.has_changed() or self._should_delete_form(form)
+        ]
+        for index, messages in error.by_index.items():
+            if index is not None and index < len(sent):
+                for message in messages:
+                    sent[index].add_error("fte", message)
+            else:
+                self._non_form_errors = self.non_form_errors() + list(messages)
+
+
+PartFormSet = inlineformset_factory(
+    Allocation,
+    AllocationPart,
+    form=AllocationPartForm,
+    formset=BasePartFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+class PartFormSetHelper(FormHelper):
+    """Each part on one row: name, FTE, shared with, delete."""
+
+    form_tag = False
+    disable_csrf = True
+    template = "bootstrap5/table_inline_formset.html"
+
+
+class PlanCopyForm(forms.Form):
+    name = forms.CharField(label=_("Name of the new plan"), max_length=150)
+    kind = forms.ChoiceField(
+        label=_("The copy is"),
+        choices=[
+            (StaffingPlan.Kind.PLAN, _("a new version of the plan")),
+            (StaffingPlan.Kind.SCENARIO, _("a what-if scenario")),
+        ],
+        initial=StaffingPlan.Kind.PLAN,
+        widget=forms.RadioSelect,
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Empty: the same as the plan copied."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class PlanApproveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class PlanCompareForm(forms.Form):
+    """Two plans of the pilot, by short name (?a=…&b=…)."""
+
+    a = forms.ModelChoiceField(
+        label=_("Plan A"), queryset=StaffingPlan.objects.none(), to_field_name="slug"
+    )
+    b = forms.ModelChoiceField(
+        label=_("Plan B"), queryset=StaffingPlan.objects.none(), to_field_name="slug"
+    )
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("a", "b"):
+            self.fields[name].queryset = plans
+            self.fields[name].label_from_instance = self.plan_label
+            self.fields[name].error_messages["invalid_choice"] = _("Choose a plan of this pilot.")
+
+    @staticmethod
+    def plan_label(plan) -> str:
+        return f"{plan.name} ({plan.get_kind_display()}, {plan.get_status_display()})"

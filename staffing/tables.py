@@ -1,0 +1,128 @@
+"""Listings of the staffing app: the pilots' comparison on the home page and the line items."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from kokeilu import formatting
+from kokeilu.tables import BaseTable, NumberColumn
+
+from .models import Allocation
+
+
+class ChangeColumn(NumberColumn):
+    """A signed count: +12, −3, 0."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, kind="count", **kwargs)
+
+    def render(self, value):
+        text = formatting.format_count(value)
+        return f"+{text}" if value > 0 else text
+
+
+class CaseloadColumn(NumberColumn):
+    """A caseload, marked when over the pilot's target. Exports carry the shown value."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, kind="caseload", **kwargs)
+
+    def render(self, value, record):
+        text = formatting.format_caseload(value)
+        if record.get("status") == "over":
+            return format_html(
+                '<span class="figure-over" data-status="over" title="{}">{} ▲</span>',
+                _("over target"),
+                text,
+            )
+        return text
+
+
+class PilotSummaryTable(BaseTable):
+    """Every pilot the user may see, with the figures of its plan in force (home page)."""
+
+    name = tables.Column(
+        verbose_name=_("Pilot"),
+        linkify=lambda record: record["url"],
+        attrs={"td": {"class": "fw-semibold"}},
+    )
+    region = tables.Column(verbose_name=_("Region"))
+    statistics_date = tables.DateColumn(verbose_name=_("Statistics date"), format="j.n.Y")
+    clients = NumberColumn(kind="count", verbose_name=_("Clients"))
+    clients_change = ChangeColumn(verbose_name=_("Change since previous date"))
+    fte = NumberColumn(kind="fte", verbose_name=_("FTE"))
+    client_work_fte = NumberColumn(kind="fte", verbose_name=_("Client-work FTE"))
+    caseload = CaseloadColumn(verbose_name=_("Caseload"))
+    target = NumberColumn(kind="caseload", verbose_name=_("Target"))
+    status_label = tables.Column(
+        verbose_name=_("Status"), order_by=("status",), attrs={"td": {"class": "text-nowrap small"}}
+    )
+    plan = tables.Column(verbose_name=_("Plan"))
+
+    class Meta(BaseTable.Meta):
+        attrs = {**BaseTable.Meta.attrs, "data-testid": "pilot-table"}
+        empty_text = _("No pilots to show.")
+        order_by = ("name",)
+        row_attrs = {"data-pilot": lambda record: record["slug"]}
+
+
+def _total(table, attribute):
+    totals = getattr(table, "totals", None)
+    return "" if totals is None else formatting.format_fte(getattr(totals, attribute))
+
+
+class AllocationTable(BaseTable):
+    """The line items of a pilot's plans."""
+
+    plan = tables.Column(
+        verbose_name=_("Plan"),
+        accessor="plan__name",
+        order_by=("plan__valid_from", "plan__name"),
+        footer=_("Total"),
+    )
+    position = tables.Column(verbose_name=_("No."), attrs={"td": {"class": "num"}})
+    service_need = tables.Column(
+        verbose_name=_("Service need"),
+        order_by=("service_need__position", "service_need__code"),
+        default=_("not broken down"),
+    )
+    organisation = tables.Column(verbose_name=_("Organisation"), order_by=("organisation__name",))
+    role_title = tables.Column(verbose_name=_("Role"))
+    fte = NumberColumn(
+        kind="fte",
+        verbose_name=_("FTE"),
+        footer=lambda table: _total(table, "fte"),
+    )
+    client_work_fte = NumberColumn(
+        kind="fte",
+        verbose_name=_("Client-work FTE"),
+        footer=lambda table: _total(table, "client_work_fte"),
+    )
+    served = tables.Column(
+        verbose_name=_("Serves"),
+        accessor="served",
+        order_by=("serves_municipality__name_fi", "serves_group__name"),
+        default=_("whole pilot"),
+    )
+    note = tables.Column(verbose_name=_("Note"), attrs={"td": {"class": "small"}})
+
+    class Meta(BaseTable.Meta):
+        attrs = {**BaseTable.Meta.attrs, "data-testid": "allocation-table"}
+        model = Allocation
+        fields = (
+            "plan",
+            "position",
+            "service_need",
+            "organisation",
+            "role_title",
+            "fte",
+            "client_work_fte",
+            "served",
+            "note",
+        )
+        empty_text = _("No line items match the filters.")
+
+    def __init__(self, *args, totals=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Sums of every filtered line (all pages), from `staffing.dashboard_selectors`.
+        self.totals = totals

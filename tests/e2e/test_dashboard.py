@@ -1,0 +1,120 @@
+"""A manager opens the home page and the dashboards in headless Chromium: the caseload is shown,
+the charts draw from the server's own files only, and the dashboard prints on A4 landscape."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+
+from kokeilu.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
+from municipalities.models import Pilot
+from tests.conftest import ARTIFACTS, assert_only_local_requests
+from tests.dashboard.helpers import load_seeds
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _create_role_groups():
+    for name in (MANAGERS_GROUP, COORDINATORS_GROUP):
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture(autouse=True)
+def role_groups(transactional_db):
+    """A transactional test empties the tables, the role groups of the data migration too."""
+    _create_role_groups()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def restore_role_groups(django_db_blocker):
+    """After this module, leave the role groups as the migration made them, for the tests
+    that run later (their `make_user` expects them)."""
+    yield
+    with django_db_blocker.unblock():
+        _create_role_groups()
+
+
+@pytest.fixture
+def seeded(db):
+    load_seeds()
+    # A target both seeds exceed somewhere, so the page shows the "over target" marks.
+    Pilot.objects.filter(slug="kokkolan-seutu").update(target_caseload=Decimal("90"))
+
+
+def charts_drawn(page) -> list[int]:
+    """How many pixels of each chart canvas are painted (0 = an empty canvas)."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll("canvas")).map((canvas) => {
+            const data = canvas.getContext("2d")
+                .getImageData(0, 0, canvas.width, canvas.height).data;
+            let painted = 0;
+            for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) painted++; }
+            return painted;
+        })"""
+    )
+
+
+def test_manager_reads_home_and_dashboards(page, login, screenshot, manager, live_server, seeded):
+    login("johtaja")
+    page.goto("/")
+    rows = page.locator("[data-testid=pilot-table] tbody tr")
+    assert rows.count() == 2
+    kokkola = page.locator("[data-testid=pilot-table] tr[data-pilot=kokkolan-seutu]")
+    assert "95,7" in kokkola.inner_text()
+    assert kokkola.locator("[data-status=over]").inner_text().startswith("95,7")
+    screenshot("dashboard-home")
+
+    kokkola.locator("a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/kokeilut/kokkolan-seutu/")
+    caseload = page.get_by_test_id("headline-caseload")
+    assert caseload.inner_text() == "95,7"
+    assert caseload.get_attribute("data-status") == "over"
+    assert page.get_by_test_id("matrix-caseload").inner_text() == "95,7"
+    page.wait_for_function("document.documentElement.dataset.chartsReady === '3'")
+    assert all(painted > 500 for painted in charts_drawn(page))
+    # The numbers behind a chart open in a normal table.
+    page.locator("#charts details summary").first.click()
+    assert page.get_by_test_id("chart-fte-table").is_visible()
+    screenshot("dashboard-kokkola")
+
+    # The staffing matrix's cells lead to their line items.
+    page.locator("[data-testid=matrix] tbody a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/rivit/?plan=henkilostosuunnitelma&service_need=S0&organisation=te-hallinto" in page.url
+    assert page.locator("[data-testid=allocation-table] tbody tr").count() == 1
+    screenshot("dashboard-allocations")
+
+    page.goto("/kokeilut/jokilaaksot/")
+    page.wait_for_function("document.documentElement.dataset.chartsReady === '3'")
+    units = page.locator("[data-testid=unit-caseloads] [data-testid=unit]")
+    assert units.count() == 3
+    assert re.sub(r"\s+", " ", units.first.inner_text()).startswith("Ylivieska + Alavieska")
+    screenshot("dashboard-jokilaaksot")
+
+    page.goto("/kokeilut/jokilaaksot/asiakasmaarat/")
+    screenshot("dashboard-statistics")
+
+    assert_only_local_requests(page, live_server.url)
+
+
+def test_dashboard_prints_on_a4_landscape(page, login, manager, live_server, seeded):
+    login("johtaja")
+    page.goto("/kokeilut/kokkolan-seutu/")
+    page.wait_for_function("document.documentElement.dataset.chartsReady === '3'")
+    page.emulate_media(media="print")
+    # Navigation, buttons and export links are not printed.
+    assert not page.locator("nav.navbar").is_visible()
+    assert not page.get_by_test_id("print").is_visible()
+    assert not page.locator(".export-links").first.is_visible()
+    assert page.get_by_test_id("matrix").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = page.pdf(format="A4", landscape=True, prefer_css_page_size=True)
+    (ARTIFACTS / "dashboard-kokkola.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 2 <= pages <= 8, pages
+    # A4 landscape: 842 × 595 points.
+    sizes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf))
+    assert {(round(float(w)), round(float(h))) for w, h in sizes} == {(842, 595)}
+    assert_only_local_requests(page, live_server.url)

@@ -1,0 +1,204 @@
+"""Plans over time: the plan list, copying into a new version or scenario, approving (and the
+lock that follows), comparing two plans side by side."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from staffing import services
+from staffing.models import Allocation, StaffingPlan
+from staffing.selectors import plans_totals
+from tests.factories.staffing import AllocationFactory, StaffingPlanFactory
+from tests.staffing.test_editing import build_world, english, fingerprint, plan_url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def pilot_url(name, world):
+    return reverse(name, kwargs={"pilot": world.pilot.slug})
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+
+def test_plan_list_shows_status_kind_validity_origin_totals_and_actions(client, world):
+    copy = services.plan_copy(
+        plan=world.plan, name="Mitä jos", kind=StaffingPlan.Kind.SCENARIO, user=world.admin
+    )
+    services.plan_approve(plan=world.plan, user=world.admin)
+    client.force_login(world.coordinator)
+    content = client.get(pilot_url("plan-list", world)).content.decode()
+    assert 'data-plan="suunnitelma-2024"' in content and f'data-plan="{copy.slug}"' in content
+    assert 'data-status="approved"' in content and 'data-status="draft"' in content
+    assert "1.3.2021" in content  # valid from, Finnish date
+    assert ">Suunnitelma 2024</td>" in content  # the copy's origin
+    totals = plans_totals([world.plan.pk])[world.plan.pk].total
+    assert (totals.fte, totals.client_work_fte) == (Decimal("5"), Decimal("4"))
+    assert ">5,0</td>" in content and ">4,0</td>" in content
+    # The approved plan cannot be edited or approved, only copied; the draft copy can.
+    assert plan_url("plan-edit", world) not in content
+    assert plan_url("plan-approve", world) not in content
+    assert plan_url("plan-copy", world) in content
+    assert plan_url("plan-edit", world, plan=copy) in content
+    assert plan_url("plan-approve", world, plan=copy) in content
+
+
+@pytest.mark.parametrize("extra_plans", [0, 20], ids=["small", "20x"])
+def test_plan_list_query_count_is_constant(client, world, django_assert_num_queries, extra_plans):
+    for index in range(extra_plans):
+        plan = StaffingPlanFactory(pilot=world.pilot, based_on=world.plan)
+        AllocationFactory(plan=plan, position=index + 1)
+    client.force_login(world.coordinator)
+    with django_assert_num_queries(9):
+        response = client.get(pilot_url("plan-list", world))
+    assert response.status_code == 200
+
+
+# --- copy ---------------------------------------------------------------------------------------
+
+
+def test_copy_view_makes_a_draft_and_opens_it_for_editing(client, world):
+    services.plan_approve(plan=world.plan, user=world.admin)
+    client.force_login(world.coordinator)
+    page = client.get(plan_url("plan-copy", world))
+    assert page.context["form"].initial["name"].startswith("Suunnitelma 2024")
+    response = client.post(
+        plan_url("plan-copy", world),
+        {"name": "Suunnitelma 2025", "kind": "plan", "valid_from": "1.1.2025"},
+    )
+    copy = StaffingPlan.objects.get(name="Suunnitelma 2025")
+    assert response["Location"] == plan_url("plan-edit", world, plan=copy)
+    assert (copy.status, copy.based_on_id, str(copy.valid_from)) == (
+        "draft",
+        world.plan.pk,
+        "2025-01-01",
+    )
+    assert copy.allocations.count() == 2
+    edit_page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="add-line-form"' in edit_page
+
+
+def test_copy_view_requires_a_name(client, world):
+    client.force_login(world.coordinator)
+    english(client)
+    before = fingerprint()
+    response = client.post(plan_url("plan-copy", world), {"name": "", "kind": "plan"})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert fingerprint() == before
+
+
+# --- approve ------------------------------------------------------------------------------------
+
+
+def test_approve_page_shows_totals_and_locks_the_plan(client, world):
+    client.force_login(world.coordinator)
+    page = client.get(plan_url("plan-approve", world)).content.decode()
+    assert 'data-testid="plan-fte">5,0<' in page
+    assert 'name="version" value="1"' in page
+    response = client.post(plan_url("plan-approve", world), {"version": 1})
+    assert response["Location"] == pilot_url("plan-list", world)
+    assert StaffingPlan.objects.get(pk=world.plan.pk).is_locked
+    # Locked now: the edit page offers a new version instead.
+    assert (
+        'data-testid="make-new-version"'
+        in client.get(plan_url("plan-edit", world)).content.decode()
+    )
+
+
+def test_approving_a_plan_changed_since_the_page_opened_is_refused(client, world):
+    client.force_login(world.coordinator)
+    english(client)
+    client.get(plan_url("plan-approve", world))
+    services.allocation_update(allocation=world.line, version=1, user=world.admin, fte=Decimal("9"))
+    response = client.post(plan_url("plan-approve", world), {"version": 1})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Someone else changed this plan after you opened it; it was not approved." in content
+    assert 'name="version" value="2"' in content  # approving again approves what is shown
+    assert not StaffingPlan.objects.get(pk=world.plan.pk).is_locked
+
+
+# --- compare ------------------------------------------------------------------------------------
+
+
+def make_scenario(world):
+    scenario = services.plan_copy(
+        plan=world.plan, name="Lisää väkeä", kind=StaffingPlan.Kind.SCENARIO, user=world.admin
+    )
+    line = scenario.allocations.get(position=1)
+    services.allocation_update(
+        allocation=line, version=1, user=world.admin, fte=Decimal("6"), client_work_fte=Decimal("5")
+    )
+    return scenario
+
+
+def test_compare_shows_both_plans_with_differences(client, world):
+    scenario = make_scenario(world)
+    client.force_login(world.manager)
+    response = client.get(
+        pilot_url("plan-compare", world), {"a": world.plan.slug, "b": scenario.slug}
+    )
+    content = response.content.decode()
+    comparison = response.context["comparison"]
+    assert (comparison["total"].a.fte, comparison["total"].b.fte) == (Decimal("5"), Decimal("7"))
+    assert comparison["total"].fte_difference == Decimal("2")
+    assert 'data-testid="diff-fte"><span class="text-success">+2,0</span>' in content
+    assert 'data-testid="diff-client-work-fte"><span class="text-success">+1,0</span>' in content
+    # Caseloads: 600 / 4 = 150 and 600 / 5 = 120.
+    assert 'data-testid="a-caseload">150,0<' in content
+    assert 'data-testid="b-caseload">120,0<' in content
+    assert 'data-testid="diff-caseload">−30,0<' in content
+    s1 = next(g for g in comparison["groups"] if g.service_need == world.s1)
+    assert [(org.name, cell.a.fte, cell.b.fte) for org, cell in s1.rows] == [
+        ("TE-hallinto", Decimal("4"), Decimal("6"))
+    ]
+
+
+def test_compare_defaults_to_the_newest_plan_and_its_origin(client, world):
+    scenario = make_scenario(world)
+    client.force_login(world.coordinator)
+    form = client.get(pilot_url("plan-compare", world)).context["form"]
+    assert (form.initial["a"], form.initial["b"]) == (world.plan.slug, scenario.slug)
+
+
+def test_compare_refuses_a_plan_of_another_pilot(client, world):
+    foreign = StaffingPlanFactory(pilot=world.other_pilot)
+    client.force_login(world.admin)
+    english(client)
+    response = client.get(
+        pilot_url("plan-compare", world), {"a": world.plan.slug, "b": foreign.slug}
+    )
+    assert response.status_code == 200
+    assert "comparison" not in response.context
+    assert "Choose a plan of this pilot." in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 20], ids=["small", "20x"])
+def test_compare_query_count_is_constant(client, django_assert_num_queries, extra):
+    world = build_world(extra=extra)
+    scenario = make_scenario(world)
+    client.force_login(world.manager)
+    with django_assert_num_queries(28):
+        response = client.get(
+            pilot_url("plan-compare", world), {"a": world.plan.slug, "b": scenario.slug}
+        )
+    assert response.status_code == 200
+    assert Allocation.objects.filter(plan=scenario).count() == 2 + extra
+
+
+@pytest.mark.parametrize(
+    "column", ["name", "kind", "status", "valid_from", "valid_to", "based_on", "-based_on"]
+)
+def test_plan_list_sorts_by_every_orderable_column(client, world, column):
+    services.plan_copy(plan=world.plan, name="Kopio", kind="scenario", user=world.admin)
+    client.force_login(world.manager)
+    response = client.get(pilot_url("plan-list", world), {"sort": column})
+    assert response.status_code == 200
+    assert len(response.context["table"].rows) == 2

@@ -1,0 +1,515 @@
+"""staffing.services: every rule with its own message, nothing written on refusal, versions
+against lost updates, history with the acting user."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, connection
+from django.utils import translation
+
+from staffing import services
+from staffing.models import Allocation, AllocationPart, ResourcePool, StaffingPlan
+from tests.factories.municipalities import MunicipalityFactory, MunicipalityGroupFactory
+from tests.factories.staffing import ResourcePoolFactory
+from tests.staffing.test_editing import build_world, fingerprint
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def line_fields(world, **overrides):
+    fields = {
+        "service_need": world.s1,
+        "organisation": world.te,
+        "role_title": "Asiantuntija",
+        "fte": Decimal("1"),
+        "client_work_fte": Decimal("0.5"),
+        "serves_municipality": None,
+        "serves_group": None,
+        "note": "",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def messages_of(error: ValidationError) -> dict:
+    with translation.override("en"):
+        return {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
+
+
+# --- creating lines -----------------------------------------------------------------------------
+
+
+def test_create_appends_the_line_and_records_the_user(world):
+    line = services.allocation_create(plan=world.plan, user=world.coordinator, **line_fields(world))
+    assert line.position == 3
+    assert line.version == 1
+    record = line.history.get()
+    assert (record.history_type, record.history_user) == ("+", world.coordinator)
+    plan = StaffingPlan.objects.get(pk=world.plan.pk)
+    assert plan.version == 2  # every change of the contents counts on the plan
+
+
+def test_create_accepts_a_decimal_comma_string(world):
+    line = services.allocation_create(
+        plan=world.plan,
+        user=world.coordinator,
+        **line_fields(world, fte="0,5", client_work_fte="0,5"),
+    )
+    assert line.fte == Decimal("0.5")
+
+
+BAD = [
+    ({"fte": Decimal("-0.5")}, "fte", "FTE must be between 0 and 99,99."),
+    ({"fte": Decimal("100")}, "fte", "FTE must be between 0 and 99,99."),
+    ({"fte": "kaksi"}, "fte", "Enter the FTE as a number, for example 0,5."),
+    ({"fte": None}, "fte", "Enter the FTE."),
+    ({"fte": ""}, "fte", "Enter the FTE."),
+    ({"fte": Decimal("0.125")}, "fte", "FTE has at most two decimals, for example 7,55."),
+    (
+        {"fte": Decimal("1"), "client_work_fte": Decimal("1.5")},
+        "client_work_fte",
+        "Client-work FTE cannot exceed the line's FTE.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), BAD)
+def test_create_refuses_bad_fte_with_a_message_and_writes_nothing(world, overrides, field, message):
+    before = fingerprint()
+    with pytest.raises(ValidationError) as refused:
+        services.allocation_create(
+            plan=world.plan, user=world.coordinator, **line_fields(world, **overrides)
+        )
+    assert messages_of(refused.value)[field] == [message]
+    assert fingerprint() == before
+
+
+def test_float_is_refused_outright(world):
+    with pytest.raises(TypeError):
+        services.allocation_create(
+            plan=world.plan, user=world.coordinator, **line_fields(world, fte=0.5)
+        )
+
+
+def test_unknown_field_is_a_programming_error(world):
+    with pytest.raises(TypeError, match="unknown fields: colour"):
+        services.allocation_create(
+            plan=world.plan, user=world.coordinator, colour="red", **line_fields(world)
+        )
+
+
+def test_served_municipality_must_be_a_member_and_group_of_the_pilot(world):
+    stranger = MunicipalityFactory(code="555")
+    foreign_group = MunicipalityGroupFactory(pilot=world.other_pilot)
+    before = fingerprint()
+    with pytest.raises(ValidationError) as refused:
+        services.allocation_create(
+            plan=world.plan,
+            user=world.coordinator,
+            **line_fields(world, serves_municipality=stranger),
+        )
+    assert messages_of(refused.value) == {
+        "serves_municipality": ["This municipality is not a member of the pilot."]
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.allocation_create(
+            plan=world.plan,
+            user=world.coordinator,
+            **line_fields(world, serves_group=foreign_group),
+        )
+    assert messages_of(refused.value) == {"serves_group": ["This group belongs to another pilot."]}
+    with pytest.raises(ValidationError) as refused:
+        services.allocation_create(
+            plan=world.plan,
+            user=world.coordinator,
+            **line_fields(world, serves_municipality=world.towns[0], serves_group=world.group),
+        )
+    assert messages_of(refused.value) == {
+        "serves_group": ["A line serves one municipality or one group, not both."]
+    }
+    assert fingerprint() == before
+
+
+def test_organisation_must_exist(world):
+    from staffing.models import Organisation
+
+    gone = Organisation(pk=99999, name="Poistettu", slug="poistettu", kind="other")
+    with pytest.raises(ValidationError) as refused:
+        services.allocation_create(
+            plan=world.plan, user=world.coordinator, **line_fields(world, organisation=gone)
+        )
+    assert "organisation" in refused.value.message_dict
+
+
+def test_create_with_parts_checks_each_part_against_the_line(world):
+    before = fingerprint()
+    with pytest.raises(services.PartsInvalid) as refused:
+        services.allocation_create(
+            plan=world.plan,
+            user=world.coordinator,
+            parts=[
+                services.PartInput(label="josta nuoret", fte=Decimal("0.5")),
+                services.PartInput(label="josta liikaa", fte=Decimal("1.5")),
+            ],
+            **line_fields(world),
+        )
+    with translation.override("en"):
+        assert refused.value.by_index == {
+            1: ["An “of which” part cannot be more than its line's FTE."]
+        }
+    assert fingerprint() == before
+    line = services.allocation_create(
+        plan=world.plan,
+        user=world.coordinator,
+        parts=[services.PartInput(label="josta nuoret", fte=Decimal("0.5"))],
+        **line_fields(world),
+    )
+    assert list(line.parts.values_list("position", "label", "fte")) == [
+        (1, "josta nuoret", Decimal("0.5"))
+    ]
+
+
+# --- changing lines -----------------------------------------------------------------------------
+
+
+def test_update_raises_the_version_and_records_the_user(world):
+    line = services.allocation_update(
+        allocation=world.line, version=1, user=world.admin, role_title="Omavalmentaja"
+    )
+    assert (line.role_title, line.version) == ("Omavalmentaja", 2)
+    record = line.history.latest()
+    assert (record.history_type, record.history_user, record.version) == ("~", world.admin, 2)
+
+
+def test_stale_update_is_refused_and_the_newer_data_kept(world):
+    services.allocation_update(
+        allocation=world.line, version=1, user=world.coordinator, role_title="Ensimmäinen"
+    )
+    before = fingerprint()
+    with pytest.raises(services.StaleEdit) as refused:
+        services.allocation_update(
+            allocation=world.line, version=1, user=world.admin, role_title="Toinen"
+        )
+    assert refused.value.current.role_title == "Ensimmäinen"
+    with translation.override("en"):
+        assert str(refused.value.message).startswith("Someone else changed this line")
+    assert fingerprint() == before
+
+
+def test_update_of_a_deleted_line_says_it_is_gone(world):
+    stale = Allocation.objects.get(pk=world.management.pk)
+    services.allocation_delete(allocation=world.management, version=1, user=world.coordinator)
+    with pytest.raises(services.StaleEdit) as refused:
+        services.allocation_update(allocation=stale, version=1, user=world.admin, note="x")
+    assert refused.value.current is None
+    with translation.override("en"):
+        assert "deleted this line" in str(refused.value.message)
+
+
+def test_missing_or_garbled_version_counts_as_stale(world):
+    for version in (None, "", "abc"):
+        with pytest.raises(services.StaleEdit):
+            services.allocation_update(
+                allocation=world.line, version=version, user=world.admin, note="x"
+            )
+
+
+def test_validation_failure_after_the_claim_rolls_the_claim_back(world):
+    with pytest.raises(ValidationError):
+        services.allocation_update(
+            allocation=world.line, version=1, user=world.admin, fte=Decimal("-1")
+        )
+    world.line.refresh_from_db()
+    assert world.line.version == 1
+    assert StaffingPlan.objects.get(pk=world.plan.pk).version == 1
+
+
+def test_shrinking_a_line_below_its_part_is_refused(world):
+    before = fingerprint()
+    with pytest.raises(services.PartsInvalid):
+        services.allocation_update(
+            allocation=world.line,
+            version=1,
+            user=world.admin,
+            fte=Decimal("0.5"),
+            client_work_fte=Decimal("0.5"),
+        )
+    assert fingerprint() == before
+
+
+@pytest.mark.parametrize(
+    ("line_fte", "part_fte"),
+    [(Decimal("0.5"), Decimal("0.5")), (Decimal("9"), Decimal("8"))],
+    ids=["line-shrinks", "line-grows"],
+)
+def test_line_and_part_change_together_in_an_order_the_trigger_accepts(world, line_fte, part_fte):
+    """The database refuses any moment where a part is above its line: shrinking saves the
+    part first, growing the line first."""
+    line = services.allocation_update(
+        allocation=world.line,
+        version=1,
+        user=world.admin,
+        fte=line_fte,
+        client_work_fte=line_fte,
+        parts=[services.PartInput(part=world.part, label="josta nuoret", fte=part_fte)],
+    )
+    assert line.fte == line_fte
+    assert AllocationPart.objects.get(pk=world.part.pk).fte == part_fte
+
+
+def test_unchanged_parts_get_no_history_record(world):
+    services.allocation_update(
+        allocation=world.line,
+        version=1,
+        user=world.admin,
+        note="vain huomautus",
+        parts=[services.PartInput(part=world.part, label="josta nuoret", fte=Decimal("1"))],
+    )
+    assert world.part.history.count() == 1  # the record of its creation only
+
+
+def test_parts_of_another_line_cannot_be_smuggled_in(world):
+    foreign = AllocationPart.objects.create(
+        allocation=world.management, position=1, label="vieras", fte=Decimal("0.5")
+    )
+    with pytest.raises(services.StaleEdit):
+        services.allocation_update(
+            allocation=world.line,
+            version=1,
+            user=world.admin,
+            parts=[services.PartInput(part=foreign, delete=True)],
+        )
+    assert AllocationPart.objects.filter(pk=foreign.pk).exists()
+
+
+# --- deleting lines, parts on their own ---------------------------------------------------------
+
+
+def test_delete_removes_parts_with_history_and_checks_the_version(world):
+    with pytest.raises(services.StaleEdit):
+        services.allocation_delete(allocation=world.line, version=7, user=world.admin)
+    assert Allocation.objects.filter(pk=world.line.pk).exists()
+    services.allocation_delete(allocation=world.line, version=1, user=world.admin)
+    assert not Allocation.objects.filter(pk=world.line.pk).exists()
+    assert world.part.history.filter(history_type="-").get().history_user == world.admin
+    assert Allocation.history.filter(id=world.line.pk, history_type="-").get().history_user == (
+        world.admin
+    )
+
+
+def test_part_services_check_and_raise_the_line_version(world):
+    part = services.part_create(
+        allocation=world.line, version=1, user=world.admin, label="josta koto", fte=Decimal("2")
+    )
+    assert part.position == 2
+    with pytest.raises(services.StaleEdit):
+        services.part_update(part=part, version=1, user=world.admin, fte=Decimal("1"))
+    updated = services.part_update(part=part, version=2, user=world.admin, fte=Decimal("1.5"))
+    assert updated.fte == Decimal("1.5")
+    with pytest.raises(ValidationError) as refused:
+        services.part_update(part=part, version=3, user=world.admin, fte=Decimal("5"))
+    with translation.override("en"):
+        assert messages_of(refused.value) == {
+            "fte": ["An “of which” part cannot be more than its line's FTE."]
+        }
+    with pytest.raises(ValidationError) as refused:
+        services.part_create(
+            allocation=world.line, version=3, user=world.admin, label=" ", fte=Decimal("1")
+        )
+    assert "label" in refused.value.message_dict
+    services.part_delete(part=part, version=3, user=world.admin)
+    assert not AllocationPart.objects.filter(pk=part.pk).exists()
+    world.line.refresh_from_db()
+    assert world.line.version == 4
+
+
+# --- locked plans, copies, approval -------------------------------------------------------------
+
+
+def test_approved_plan_refuses_every_change_of_its_contents(world):
+    services.plan_approve(plan=world.plan, user=world.admin)
+    before = fingerprint()
+    attempts = [
+        lambda: services.allocation_create(plan=world.plan, user=world.admin, **line_fields(world)),
+        lambda: services.allocation_update(
+            allocation=world.line, version=1, user=world.admin, note="x"
+        ),
+        lambda: services.allocation_delete(allocation=world.line, version=1, user=world.admin),
+        lambda: services.part_create(
+            allocation=world.line, version=1, user=world.admin, label="x", fte=Decimal("1")
+        ),
+        lambda: services.part_delete(part=world.part, version=1, user=world.admin),
+    ]
+    for attempt in attempts:
+        with pytest.raises(services.PlanLocked):
+            attempt()
+    assert fingerprint() == before
+
+
+def test_approve_checks_the_version_the_approver_saw(world):
+    seen = StaffingPlan.objects.get(pk=world.plan.pk).version
+    services.allocation_update(allocation=world.line, version=1, user=world.coordinator, note="x")
+    with pytest.raises(services.StaleEdit) as refused:
+        services.plan_approve(plan=world.plan, version=seen, user=world.admin)
+    assert refused.value.current.version == seen + 1
+    assert StaffingPlan.objects.get(pk=world.plan.pk).status == "draft"
+    approved = services.plan_approve(plan=world.plan, version=seen + 1, user=world.admin)
+    assert approved.is_locked
+    assert approved.history.latest().history_user == world.admin
+    assert approved.history.latest().history_change_reason == "approved"
+    with pytest.raises(services.PlanLocked):
+        services.plan_approve(plan=world.plan, user=world.admin)
+
+
+def test_empty_plan_cannot_be_approved(world):
+    empty = StaffingPlan.objects.create(
+        pilot=world.pilot, name="Tyhjä", slug="tyhja", valid_from=world.plan.valid_from
+    )
+    with pytest.raises(ValidationError):
+        services.plan_approve(plan=empty, user=world.admin)
+    assert StaffingPlan.objects.get(pk=empty.pk).status == "draft"
+
+
+def test_copy_brings_lines_parts_and_pools_as_a_new_draft(world):
+    ResourcePoolFactory(plan=world.plan, organisation=world.te, slug="siirtyva")
+    services.plan_approve(plan=world.plan, user=world.admin)
+    copy = services.plan_copy(
+        plan=world.plan, name="Suunnitelma 2024", kind="plan", user=world.coordinator
+    )
+    assert copy.slug == "suunnitelma-2024-2"  # the original keeps its short name
+    assert (copy.status, copy.kind, copy.based_on_id, copy.version) == (
+        "draft",
+        "plan",
+        world.plan.pk,
+        1,
+    )
+    original = list(
+        world.plan.allocations.values_list("position", "role_title", "fte", "client_work_fte")
+    )
+    assert list(
+        copy.allocations.values_list("position", "role_title", "fte", "client_work_fte")
+    ) == (original)
+    assert list(
+        AllocationPart.objects.filter(allocation__plan=copy).values_list("label", "fte")
+    ) == [("josta nuoret", Decimal("1"))]
+    assert list(ResourcePool.objects.filter(plan=copy).values_list("slug", "amount")) == [
+        ("siirtyva", Decimal("11.35"))
+    ]
+    assert copy.history.get().history_user == world.coordinator
+    assert Allocation.history.filter(plan_id=copy.pk).count() == 2
+    # The copy can be edited; the approved original stays locked and unchanged.
+    services.allocation_update(
+        allocation=copy.allocations.get(position=1), version=1, user=world.admin, note="muutos"
+    )
+    assert world.plan.allocations.get(position=1).note == ""
+
+
+def test_copy_needs_a_name_and_a_kind(world):
+    before = fingerprint()
+    with pytest.raises(ValidationError):
+        services.plan_copy(plan=world.plan, name="  ", kind="plan", user=world.admin)
+    with pytest.raises(ValidationError):
+        services.plan_copy(plan=world.plan, name="Uusi", kind="dream", user=world.admin)
+    assert fingerprint() == before
+
+
+# --- restore ------------------------------------------------------------------------------------
+
+
+def test_restore_puts_back_an_earlier_state_as_a_new_change(world):
+    services.allocation_update(
+        allocation=world.line,
+        version=1,
+        user=world.coordinator,
+        role_title="Muutettu",
+        fte=Decimal("6"),
+        client_work_fte=Decimal("5"),
+        serves_municipality=world.towns[0],
+    )
+    earliest = world.line.history.earliest()
+    line = services.allocation_restore(
+        allocation=world.line, history_id=earliest.history_id, user=world.admin, version=2
+    )
+    assert (line.role_title, line.fte, line.client_work_fte, line.serves_municipality_id) == (
+        "Asiantuntija",
+        Decimal("4"),
+        Decimal("4"),
+        None,
+    )
+    record = line.history.latest()
+    assert record.history_user == world.admin
+    assert record.history_change_reason.startswith(f"restored:{earliest.history_id}:")
+    assert line.history.count() == 3
+
+
+def test_restore_refuses_a_record_of_another_line_and_a_stale_version(world):
+    services.allocation_update(allocation=world.management, version=1, user=world.admin, note="x")
+    other = world.management.history.earliest()
+    with pytest.raises(ValidationError):
+        services.allocation_restore(
+            allocation=world.line, history_id=other.history_id, user=world.admin
+        )
+    services.allocation_update(allocation=world.line, version=1, user=world.admin, note="y")
+    own = world.line.history.earliest()
+    with pytest.raises(services.StaleEdit):
+        services.allocation_restore(
+            allocation=world.line, history_id=own.history_id, user=world.admin, version=1
+        )
+
+
+def test_history_outside_a_request_names_the_user_given(world):
+    """No request, no middleware: the service sets the history user itself."""
+    services.allocation_update(
+        allocation=world.line, version=1, user=world.other_coordinator, note="x"
+    )
+    assert world.line.history.latest().history_user == world.other_coordinator
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_saves_of_one_version_cannot_both_win():
+    """Two coordinators press save at the same moment, both based on version 1: the
+    conditional UPDATE lets exactly one through; the other is told, and nothing is lost.
+    Each thread has its own connection (PostgreSQL rows lock, SQLite's shared test database
+    serialises the writers), so both databases run it."""
+    world = build_world()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def save(user, title):
+        try:
+            barrier.wait(timeout=10)
+            services.allocation_update(
+                allocation=world.line, version=1, user=user, role_title=title
+            )
+            outcomes.append(title)
+        except services.StaleEdit:
+            outcomes.append("refused")
+        except OperationalError:
+            # SQLite's shared in-memory test database answers "table is locked" at once
+            # instead of waiting; the loser is refused either way.
+            outcomes.append("locked")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(world.coordinator, "Ensimmäinen")),
+        threading.Thread(target=save, args=(world.admin, "Toinen")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    losers = ["refused", "locked"] if connection.vendor == "sqlite" else ["refused"]
+    assert len(outcomes) == 2
+    assert sum(outcomes.count(loser) for loser in losers) == 1, outcomes
+    winner = next(outcome for outcome in outcomes if outcome not in losers)
+    world.line.refresh_from_db()
+    assert (world.line.role_title, world.line.version) == (winner, 2)
+    assert world.line.history.filter(history_type="~").count() == 1
