@@ -465,11 +465,16 @@ def test_a_part_only_compares_with_its_own_line(db):
 
 def test_full_clean_reports_a_part_above_its_line(line):
     part = AllocationPartFactory.build(allocation=line, position=1, fte=D("1.50"))
-    with translation.override("en"), pytest.raises(ValidationError) as caught:
-        part.full_clean()
-    assert caught.value.message_dict["fte"] == [
-        "An “of which” part cannot be more than its line's FTE."
-    ]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            part.full_clean()
+        assert caught.value.message_dict["fte"] == [
+            "An “of which” part cannot be more than its line's FTE."
+        ]
+    with translation.override("fi"):
+        assert caught.value.message_dict["fte"] == [
+            "Josta-erittely ei voi olla suurempi kuin rivin HTV."
+        ]
 
 
 @pytest.mark.django_db

@@ -150,7 +150,7 @@ def test_organisation_must_exist(world):
 
 def test_create_with_parts_checks_each_part_against_the_line(world):
     before = fingerprint()
-    with pytest.raises(services.PartsInvalid) as refused:
+    with translation.override("en"), pytest.raises(services.PartsInvalid) as refused:
         services.allocation_create(
             plan=world.plan,
             user=world.coordinator,
@@ -160,10 +160,7 @@ def test_create_with_parts_checks_each_part_against_the_line(world):
             ],
             **line_fields(world),
         )
-    with translation.override("en"):
-        assert refused.value.by_index == {
-            1: ["An “of which” part cannot be more than its line's FTE."]
-        }
+    assert refused.value.by_index == {1: ["An “of which” part cannot be more than its line's FTE."]}
     assert fingerprint() == before
     line = services.allocation_create(
         plan=world.plan,
