@@ -9,37 +9,24 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kokeilu.forms import FinnishDecimalField
+
 from . import imports, services
 from .models import Measure
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
 
-class CountField(forms.DecimalField):
+class CountField(FinnishDecimalField):
     """A whole count, typed as "1357" or "1 357"; empty means "no figure"."""
 
     default_error_messages = {"invalid": services.NOT_A_NUMBER_MESSAGE}
+    check = staticmethod(services.as_count)
 
     def __init__(self, **kwargs):
-        kwargs["localize"] = True
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
-        self.widget.attrs.update(inputmode="numeric", autocomplete="off", size=8)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            # "1 357" is a count; "1,5" (or "1.5") is not a whole number, whatever the language.
-            value = "".join(value.split()).replace("\u202f", "").replace(",", ".")
-        return super().to_python(value)
-
-    def validate(self, value):
-        super().validate(value)
-        if value in self.empty_values:
-            return
-        try:
-            services.as_count(value)
-        except ValidationError as error:
-            raise ValidationError(error.messages) from None
+        self.widget.attrs.update(inputmode="numeric", size=8)
 
 
 class ClientCountsForm(forms.Form):

@@ -5,17 +5,17 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from kokeilu.forms import FinnishDecimalField
 from municipalities.models import Municipality
 
 from . import services
 from .models import Allocation, AllocationPart, StaffingPlan
 
 
-class FteField(forms.DecimalField):
+class FteField(FinnishDecimalField):
     """FTE typed as "0,5" or "0.5" in any language, checked with one clear message each:
     empty, not a number, outside 0–99,99, more than two decimals."""
 
@@ -23,29 +23,14 @@ class FteField(forms.DecimalField):
         "invalid": services.FTE_NOT_A_NUMBER_MESSAGE,
         "required": services.FTE_REQUIRED_MESSAGE,
     }
+    check = staticmethod(services.as_fte)
 
     def __init__(self, *, max_value=None, min_value=None, max_digits=None, **kwargs):
         # The range and digits are checked in `validate` with the house messages, not with
         # Django's generic "Ensure this value is less than or equal to …" (which also repeats).
-        kwargs["localize"] = True
         kwargs.pop("decimal_places", None)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.setdefault("autocomplete", "off")
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = "".join(value.split()).replace("\u202f", "").replace(",", ".")
-        return super().to_python(value)
-
-    def validate(self, value):
-        super().validate(value)
-        if value in self.empty_values:
-            return
-        try:
-            services.as_fte(value)
-        except ValidationError as error:
-            raise ValidationError(error.messages) from None
 
 
 class AllocationForm(forms.ModelForm):
