@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from kokeilu.permissions import PilotAccessMixin
+from kokeilu.tables import safe_dataset
 from servicepoints.selectors import produces_for
 from staffing.caseload import CaseloadStatus
 from staffing.dashboard_selectors import PlanDashboard, plan_dashboard
@@ -209,7 +210,7 @@ EXPORTS = {
 
 def export_response(dataset: tablib.Dataset, *, filename: str, export_format: str):
     response = HttpResponse(
-        dataset.export(export_format), content_type=CONTENT_TYPES[export_format]
+        safe_dataset(dataset).export(export_format), content_type=CONTENT_TYPES[export_format]
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.{export_format}"'
     return response

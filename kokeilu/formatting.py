@@ -16,8 +16,11 @@ EMPTY = "–"
 def format_number(value, places: int | None = None) -> str:
     if value is None or value == "":
         return EMPTY
+    if isinstance(value, float):
+        # Floats never reach the display: FTE and counts are Decimal end to end.
+        raise TypeError(f"format_number takes Decimal or int, not float ({value!r})")
     if not isinstance(value, Decimal):
-        value = Decimal(value) if isinstance(value, int) else Decimal(str(value))
+        value = Decimal(value)
     text = format_fi(value, places)
     if (get_language() or "fi").startswith("en"):
         text = text.replace("\u202f", "\u2009").replace(",", ".").replace("\u2009", ",")

@@ -1,8 +1,9 @@
 """The shared base of every listing: Bootstrap look, Finnish numbers, CSV and XLSX export."""
 
 import django_tables2 as tables
+import tablib
 from django.utils.translation import gettext_lazy as _
-from django_tables2.export import ExportMixin
+from django_tables2.export import ExportMixin, TableExport
 
 from . import formatting
 
@@ -43,9 +44,37 @@ class NumberColumn(tables.Column):
         return value
 
 
+# A spreadsheet runs a cell starting with these as a formula (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """User text that a spreadsheet would run as a formula is kept as text with a leading
+    apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
+    """The same rows with every text cell neutralised; used by every export."""
+    safe = tablib.Dataset(title=dataset.title)
+    if dataset.headers:
+        safe.headers = [neutralise_formula(header) for header in dataset.headers]
+    for row in dataset:
+        safe.append([neutralise_formula(value) for value in row])
+    return safe
+
+
+class SafeTableExport(TableExport):
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        return safe_dataset(super().table_to_dataset(table, exclude_columns, dataset_kwargs))
+
+
 class ExportTableMixin(ExportMixin):
     """CSV and XLSX export of exactly the rows and columns the page shows (`?_export=xlsx`)."""
 
+    export_class = SafeTableExport
     export_formats = ("csv", "xlsx")
     export_name = "kokeilu"
 

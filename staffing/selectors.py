@@ -131,12 +131,31 @@ def client_counts(pilot: Pilot, *, on: date, measure: str) -> dict[int, Decimal]
     return dict(rows)
 
 
+def usable_statistics_date(plan_date: date | None, available: Iterable[date]) -> date | None:
+    """The one rule for which counts a plan uses: its own date when counts exist on it,
+    otherwise the newest date that has counts (the pages show which date was used)."""
+    available = set(available)
+    if plan_date in available:
+        return plan_date
+    return max(available, default=None)
+
+
 def plan_statistics_date(plan: StaffingPlan) -> date | None:
-    """The plan's own statistics date, or the newest one available for its measure."""
+    """The plan's statistics date by `usable_statistics_date` (one query)."""
+    return usable_statistics_date(
+        plan.statistics_date, statistics_dates(plan.pilot, plan.statistics_measure)
+    )
+
+
+def _plan_counts(plan: StaffingPlan) -> tuple[date | None, dict[int, Decimal]]:
+    """The counts a plan uses: one query when its own date has counts, two otherwise."""
+    measure = plan.statistics_measure
     if plan.statistics_date:
-        return plan.statistics_date
-    dates = statistics_dates(plan.pilot, plan.statistics_measure)
-    return dates[0] if dates else None
+        clients = client_counts(plan.pilot, on=plan.statistics_date, measure=measure)
+        if clients:
+            return plan.statistics_date, clients
+    on = plan_statistics_date(plan)
+    return on, client_counts(plan.pilot, on=on, measure=measure) if on else {}
 
 
 # --- line totals --------------------------------------------------------------------------------
@@ -276,8 +295,7 @@ def plan_figures(
     """
     pilot = plan.pilot
     structure = pilot_structure(pilot)
-    on = plan_statistics_date(plan)
-    clients = client_counts(pilot, on=on, measure=plan.statistics_measure) if on else {}
+    on, clients = _plan_counts(plan)
     totals = plan_totals(plan)
     organisations = Organisation.objects.in_bulk(list(totals.by_organisation))
     needs = list(ServiceNeed.objects.filter(pk__in=[k for k in totals.by_service_need if k]))
@@ -499,13 +517,18 @@ def _statistics_by_date(pilot: Pilot) -> dict[tuple[date, str], dict[int, Decima
     return result
 
 
+def _counts_for(plan: StaffingPlan, stats) -> dict[int, Decimal]:
+    """A plan's counts from the pilot's preloaded statistics, by `usable_statistics_date`."""
+    measure = plan.statistics_measure
+    on = usable_statistics_date(plan.statistics_date, (d for d, m in stats if m == measure))
+    return stats.get((on, measure), {}) if on else {}
+
+
 def _pool_splits_by_plan(plans, structure, stats) -> dict[int, PoolSplit]:
     """{pool id: split} for every pool of the pilot's plans, fetched in one query."""
     result = {}
     for pool in ResourcePool.objects.filter(plan__in=list(plans)).order_by("position"):
-        plan = plans[pool.plan_id]
-        on = plan.statistics_date
-        clients = stats.get((on, plan.statistics_measure), {}) if on else {}
+        clients = _counts_for(plans[pool.plan_id], stats)
         split = split_pool(pool, _tree(structure, clients))
         if split.source is not None:
             result[pool.pk] = split
@@ -513,9 +536,11 @@ def _pool_splits_by_plan(plans, structure, stats) -> dict[int, PoolSplit]:
 
 
 def _as_printed(value: Decimal, precision: Decimal) -> Decimal:
-    """11.40000 at precision 0,1 → 11.4; 2622.00000 at precision 1 → 2622."""
-    exponent = min(precision.normalize().as_tuple().exponent, 0)
-    return value.quantize(Decimal(1).scaleb(exponent))
+    """11.40000 at precision 0,1 → 11.4; 2622.00000 at precision 1 → 2622 (half-up, any step)."""
+    step = precision.normalize()
+    if step.as_tuple().exponent > 0:  # 1E+1 → 10, so the result prints as a plain number
+        step = step.quantize(Decimal(1))
+    return quantize(value, step=step)
 
 
 def _reconcile_one(figure, structure, plans, totals, stats, pilot_stats, splits):
@@ -548,8 +573,7 @@ def _reconcile_one(figure, structure, plans, totals, stats, pilot_stats, splits)
         excluded = plan_totals_.by_organisation.get(figure.organisation_id, Figures())
         return compare(plan_totals_.total.fte - excluded.fte)
     if figure.metric == metric.CASELOAD and plan_totals_ is not None:
-        plan = plans[figure.plan_id]
-        clients = stats.get((plan.statistics_date, plan.statistics_measure), {})
+        clients = _counts_for(plans[figure.plan_id], stats)
         result = caseload(
             clients=sum(clients.values(), ZERO),
             client_work_fte=plan_totals_.total.client_work_fte,
@@ -727,8 +751,7 @@ def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> li
         measure = plan.statistics_measure if plan else Measure.CLIENTS
         by_date = sums.get((pilot.pk, measure), {})
         dates = sorted(by_date, reverse=True)
-        on = plan.statistics_date if plan and plan.statistics_date in by_date else None
-        on = on or (dates[0] if dates else None)
+        on = usable_statistics_date(plan.statistics_date if plan else None, dates)
         earlier = [d for d in dates if on and d < on]
         previous = earlier[0] if earlier else None
         totals = line_totals.get(plan.pk) if plan else None

@@ -48,3 +48,8 @@ def test_template_filters():
             Context({"a": Decimal("11.35"), "b": None, "c": 366, "d": Decimal("0.15")})
         )
     assert rendered == "11,35 – 366 0,150"
+
+
+def test_floats_are_refused():
+    with pytest.raises(TypeError):
+        formatting.format_number(0.1 + 0.2)

@@ -322,3 +322,37 @@ def test_query_count_does_not_grow_with_the_data(db, name, call, pinned):
     big_count = count_queries(lambda: call(*big))
     assert small_count == big_count == pinned, (name, small_count, big_count)
     assert Municipality.objects.count() > 80
+
+
+def test_every_page_uses_the_same_counts_when_the_plans_date_has_none(db):
+    """The plan names 1.6.2024 but counts exist only on 1.1.2024: the dashboard figures,
+    the home summary and the reconciliation all use 1.1.2024, never an empty date."""
+    membership = PilotMembershipFactory(pilot__target_caseload=D("100"))
+    on = datetime.date(2024, 1, 1)
+    ClientStatisticFactory(municipality=membership.municipality, date=on, value=D("600"))
+    plan = StaffingPlanFactory(
+        pilot=membership.pilot, statistics_date=datetime.date(2024, 6, 1), status="approved"
+    )
+    AllocationFactory(plan=plan, fte=D("4"), client_work_fte=D("4"))
+    DeclaredFigureFactory(
+        pilot=plan.pilot, plan=plan, metric="caseload", value=D("150"), precision=D("1")
+    )
+
+    figures = plan_figures(plan)
+    summary = pilot_summaries([plan.pilot])[0]
+    (reconciled,) = reconcile_pilot(plan.pilot)
+
+    assert figures.statistics_date == summary.statistics_date == on
+    assert figures.client_total == summary.clients == D("600")
+    assert figures.caseload == summary.caseload
+    assert figures.caseload.value == D("150")
+    assert figures.caseload.status == caseload.CaseloadStatus.OVER
+    assert reconciled.result.matches
+
+
+def test_printed_figures_round_half_up_at_their_precision():
+    from staffing.selectors import _as_printed
+
+    assert _as_printed(D("95.65000"), D("0.1")) == D("95.7")  # half-even would give 95,6
+    assert str(_as_printed(D("2622.00000"), D("1.00000"))) == "2622"
+    assert _as_printed(D("7.55"), D("0.5")) == D("7.5")
