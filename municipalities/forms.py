@@ -46,10 +46,12 @@ class ClientCountsForm(forms.Form):
     is_approximate = forms.BooleanField(label=_("The counts are approximate"), required=False)
     source = forms.CharField(label=_("Source"), required=False, max_length=255)
 
-    def __init__(self, *args, municipalities, existing=None, fixed_date=None, **kwargs):
+    def __init__(self, *args, municipalities, existing=None, fixed_date=None, locked=(), **kwargs):
         existing = existing or {}
         super().__init__(*args, **kwargs)
         self.municipalities = list(municipalities)
+        # Municipalities also in a pilot the user cannot edit: shown, not changeable.
+        self.locked = set(locked)
         if fixed_date is not None:
             self.fields["date"].disabled = True
             self.fields["measure"].disabled = True
@@ -64,6 +66,7 @@ class ClientCountsForm(forms.Form):
             self.fields[f"count_{municipality.pk}"] = CountField(
                 label=municipality.name,
                 initial=current.value if current else None,
+                disabled=municipality.pk in self.locked,
             )
             self.fields[f"version_{municipality.pk}"] = forms.IntegerField(
                 widget=forms.HiddenInput,
@@ -93,14 +96,27 @@ class ClientCountsForm(forms.Form):
         )
 
     def rows(self):
-        """(municipality, count field, version field) for the table of municipalities."""
-        return [(m, self[f"count_{m.pk}"], self[f"version_{m.pk}"]) for m in self.municipalities]
+        """(municipality, count field, version field, locked) for the table of municipalities."""
+        return [
+            (m, self[f"count_{m.pk}"], self[f"version_{m.pk}"], m.pk in self.locked)
+            for m in self.municipalities
+        ]
+
+    @property
+    def editable(self) -> list:
+        return [m for m in self.municipalities if m.pk not in self.locked]
 
     def values(self) -> dict:
-        return {m.pk: self.cleaned_data.get(f"count_{m.pk}") for m in self.municipalities}
+        """{municipality id: count} of the municipalities the user may change."""
+        return {m.pk: self.cleaned_data.get(f"count_{m.pk}") for m in self.editable}
 
     def versions(self) -> dict:
-        return {m.pk: self.cleaned_data.get(f"version_{m.pk}") or 0 for m in self.municipalities}
+        return {m.pk: self.cleaned_data.get(f"version_{m.pk}") or 0 for m in self.editable}
+
+    def changed_flags(self) -> list[str]:
+        """The shared fields (approximate, source) the user changed: only these are applied
+        to counts that exist already."""
+        return [name for name in services.FLAG_FIELDS if name in self.changed_data]
 
     def clean(self):
         cleaned = super().clean()

@@ -23,11 +23,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+import openpyxl
 import tablib
 from django.utils.translation import gettext_lazy as _
 
-from .models import ClientStatistic, Measure, Pilot
-from .services import DATE_MESSAGE, CountRow, check_count_rows
+from .models import ClientStatistic, Measure, Municipality, Pilot
+from .services import (
+    DATE_MESSAGE,
+    LOCKED_MESSAGE,
+    CountRow,
+    check_count_rows,
+    locked_municipalities,
+)
 
 COLUMNS = ("kuntanumero", "paivamaara", "mittari", "arvo", "arvio", "lahde")
 REQUIRED = ("kuntanumero", "paivamaara", "mittari", "arvo")
@@ -91,16 +98,29 @@ def _csv_rows(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
-def _xlsx_rows(content: bytes) -> list[list]:
+def _xlsx_rows(content: bytes, limit: int) -> list[list]:
+    """The active sheet's non-empty rows, read one at a time and no more than `limit`: a huge
+    workbook is not loaded whole before the row limit is checked."""
     try:
-        dataset = tablib.Dataset().load(content, format="xlsx")
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise ImportFileError(
             _("The file cannot be read as an XLSX workbook. Upload a CSV or XLSX file.")
         ) from None
-    if dataset.headers is None:
-        return []
-    return [list(dataset.headers)] + [list(row) for row in dataset]
+    rows: list[list] = []
+    try:
+        for row in workbook.active.iter_rows(values_only=True):
+            if any(_text(cell) for cell in row):
+                rows.append(list(row))
+                if len(rows) >= limit:
+                    break
+    except Exception:
+        raise ImportFileError(
+            _("The file cannot be read as an XLSX workbook. Upload a CSV or XLSX file.")
+        ) from None
+    finally:
+        workbook.close()
+    return rows
 
 
 def read_table(uploaded) -> tablib.Dataset:
@@ -112,7 +132,8 @@ def read_table(uploaded) -> tablib.Dataset:
     content = uploaded.read()
     if not content.strip():
         raise ImportFileError(_("The file is empty."))
-    rows = _csv_rows(content) if kind == "csv" else _xlsx_rows(content)
+    # The header and one row too many are enough to tell that a file is too long.
+    rows = _csv_rows(content) if kind == "csv" else _xlsx_rows(content, limit=MAX_ROWS + 2)
     rows = [row for row in rows if any(_text(cell) for cell in row)]
     if not rows:
         raise ImportFileError(_("The file is empty."))
@@ -171,9 +192,11 @@ def _value(value):
     return _text(value)
 
 
-def parse_rows(pilot: Pilot, dataset: tablib.Dataset) -> list[ParsedRow]:
+def parse_rows(pilot: Pilot, dataset: tablib.Dataset, user=None) -> list[ParsedRow]:
     """Check every row (format, then the rules of `check_count_rows`) in a constant number
-    of queries; rows without errors carry a `CountRow` with the existing count's version."""
+    of queries; rows without errors carry a `CountRow` with the existing count's version.
+    With `user`, a row that would change a municipality also in a pilot the user cannot
+    edit is an error (the import service refuses it in any case)."""
     parsed: list[ParsedRow] = []
     for offset, values in enumerate(dataset.dict):
         raw = {column: _text(values.get(column)) for column in COLUMNS}
@@ -222,7 +245,22 @@ def parse_rows(pilot: Pilot, dataset: tablib.Dataset) -> list[ParsedRow]:
             if message not in item.errors:
                 item.errors.append(message)
     _attach_current(pilot, parsed)
+    if user is not None:
+        _mark_locked(user, parsed)
     return parsed
+
+
+def _mark_locked(user, parsed: list[ParsedRow]) -> None:
+    good = [item for item in parsed if not item.errors and item.status != "unchanged"]
+    if not good:
+        return
+    codes = {item.row.municipality_code for item in good}
+    ids = Municipality.objects.filter(code__in=codes).values("pk")
+    locked = {m.code: m for m in locked_municipalities(user, ids)}
+    for item in good:
+        municipality = locked.get(item.row.municipality_code)
+        if municipality is not None:
+            item.errors.append(str(LOCKED_MESSAGE % {"name": municipality.name}))
 
 
 def _attach_current(pilot: Pilot, parsed: list[ParsedRow]) -> None:

@@ -15,8 +15,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from kokeilu.permissions import editable_pilot_ids, is_admin
 
 from .models import COUNT_DIGITS, ClientStatistic, Measure, Municipality, Pilot, PilotMembership
 
@@ -39,6 +41,35 @@ UNKNOWN_MUNICIPALITY_MESSAGE = _("Unknown municipality code %(code)s.")
 UNKNOWN_MEASURE_MESSAGE = _("Unknown measure %(measure)s.")
 DATE_MESSAGE = _("Enter the date as YYYY-MM-DD or d.m.yyyy.")
 DUPLICATE_MESSAGE = _("The same municipality, date and measure are on row %(row)s already.")
+LOCKED_MESSAGE = _(
+    "%(name)s is also a member of a pilot you cannot edit, so you cannot change its counts; "
+    "nothing was saved."
+)
+FLAG_FIELDS = ("is_approximate", "source")
+
+
+def locked_municipalities(user, ids) -> list[Municipality]:
+    """Of the municipalities `ids` (ids or a queryset of them), those also in a pilot `user`
+    cannot edit (one query; none for an admin). Their counts are shared with that pilot, so
+    this user may not change them."""
+    if not isinstance(ids, QuerySet):
+        ids = set(ids)
+    if is_admin(user) or (isinstance(ids, set) and not ids):
+        return []
+    shared = (
+        PilotMembership.objects.filter(municipality_id__in=ids)
+        .exclude(pilot_id__in=editable_pilot_ids(user))
+        .values("municipality_id")
+    )
+    return list(Municipality.objects.filter(pk__in=shared).order_by("name_fi"))
+
+
+def _refuse_locked(user, ids: Iterable[int]) -> None:
+    locked = locked_municipalities(user, ids)
+    if locked:
+        raise ValidationError(
+            {"__all__": [LOCKED_MESSAGE % {"name": municipality.name} for municipality in locked]}
+        )
 
 
 class StaleCounts(Exception):
@@ -238,6 +269,16 @@ def client_counts_import(*, pilot: Pilot, rows: Iterable[CountRow], user) -> Sav
     )
     with transaction.atomic():
         existing = _existing(pilot, [(r.municipality_code, r.date, r.measure) for r in rows])
+        changing = set()
+        for row in rows:
+            current = existing.get((row.municipality_code, row.date, row.measure))
+            if current is None or (current.value, current.is_approximate, current.source) != (
+                row.value,
+                row.is_approximate,
+                row.source,
+            ):
+                changing.add(ids[row.municipality_code])
+        _refuse_locked(user, changing)
         return _write(rows, existing, ids, user)
 
 
@@ -251,12 +292,18 @@ def client_counts_save(
     versions: Mapping[int, int] | None = None,
     is_approximate: bool = False,
     source: str = "",
+    overwrite: Iterable[str] = FLAG_FIELDS,
 ) -> SaveResult:
     """Save one statistics date's counts of one measure: {municipality id: value}.
 
     A value of None removes that municipality's count. `versions` ({municipality id: version
     seen, 0 = none}) makes the save refuse counts that changed since they were shown.
+    New counts get `is_approximate` and `source`; existing counts get them only for the fields
+    named in `overwrite` (the form passes the fields the user changed), so editing one value
+    does not rewrite the other counts' flags and sources. A municipality that is also in a
+    pilot the user cannot edit is refused (`ValidationError`) if its count would change.
     """
+    overwrite = set(overwrite)
     if measure not in Measure.values:
         raise ValidationError({"measure": UNKNOWN_MEASURE_MESSAGE % {"measure": measure}})
     members = dict(
@@ -290,6 +337,36 @@ def client_counts_save(
             )
         }
         saw_none = versions and not any(versions.get(pk) for pk in checked)
+        rows = []
+        changing = set()
+        for municipality_id, value in checked.items():
+            current = existing.get(municipality_id)
+            if value is None:
+                if current is not None:
+                    changing.add(municipality_id)
+                continue
+            flags = {"is_approximate": is_approximate, "source": source}
+            if current is not None:
+                for name in FLAG_FIELDS:
+                    if name not in overwrite:
+                        flags[name] = getattr(current, name)
+            if current is None or (current.value, current.is_approximate, current.source) != (
+                value,
+                flags["is_approximate"],
+                flags["source"],
+            ):
+                changing.add(municipality_id)
+            rows.append(
+                CountRow(
+                    municipality_code=members[municipality_id],
+                    date=date,
+                    measure=measure,
+                    value=value,
+                    version=versions.get(municipality_id) if versions else None,
+                    **flags,
+                )
+            )
+        _refuse_locked(user, changing)
         deleted = 0
         for municipality_id, value in checked.items():
             if value is not None:
@@ -300,24 +377,18 @@ def client_counts_save(
                 if seen:
                     raise StaleCounts(current=existing)
                 continue
-            if seen is not None and seen != current.version:
+            # Claim the version the user saw: a count changed since is not deleted unseen.
+            claimed, _kinds = ClientStatistic.objects.filter(
+                pk=current.pk, version=current.version if seen is None else seen
+            ).delete()
+            if not claimed:
                 raise StaleCounts(current=existing)
-            current._history_user = user
-            current.delete()
+            if getattr(user, "pk", None) is not None:
+                # A queryset delete records history without the acting user; name them.
+                ClientStatistic.history.filter(id=current.pk, history_type="-").update(
+                    history_user=user
+                )
             deleted += 1
-        rows = [
-            CountRow(
-                municipality_code=members[municipality_id],
-                date=date,
-                measure=measure,
-                value=value,
-                is_approximate=is_approximate,
-                source=source,
-                version=versions.get(municipality_id) if versions else None,
-            )
-            for municipality_id, value in checked.items()
-            if value is not None
-        ]
         by_code = {(members[s.municipality_id], s.date, s.measure): s for s in existing.values()}
         ids = {code: pk for pk, code in members.items()}
         try:

@@ -61,10 +61,21 @@ class ClientCountsMixin(PilotAccessMixin):
             )
         }
 
+    @cached_property
+    def locked(self) -> set[int]:
+        """Member municipalities also in a pilot this user cannot edit."""
+        return {
+            m.pk
+            for m in services.locked_municipalities(
+                self.request.user, [m.pk for m in self.municipalities]
+            )
+        }
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs.update(
             municipalities=self.municipalities,
+            locked=self.locked,
             existing=self.existing(self.statistics_date, self.measure),
             fixed_date=self.statistics_date,
         )
@@ -92,6 +103,7 @@ class ClientCountsMixin(PilotAccessMixin):
                 versions=form.versions(),
                 is_approximate=form.cleaned_data["is_approximate"],
                 source=form.cleaned_data["source"],
+                overwrite=form.changed_flags(),
                 user=self.request.user,
             )
         except services.StaleCounts as refused:
@@ -114,11 +126,14 @@ class ClientCountsMixin(PilotAccessMixin):
             municipalities=self.municipalities,
             existing=existing,
             fixed_date=on,
+            locked=self.locked,
             initial={"measure": measure},
         )
         yours = form.values()
         your_values = []
         for municipality in self.municipalities:
+            if municipality.pk not in yours:
+                continue  # locked: the user sent no value for it
             current = existing.get(municipality.pk)
             mine = yours.get(municipality.pk)
             theirs = current.value if current else None
@@ -185,7 +200,7 @@ class StatisticsImportView(PilotAccessMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        parsed = imports.parse_rows(self.pilot, form.dataset)
+        parsed = imports.parse_rows(self.pilot, form.dataset, user=self.request.user)
         errors = [item for item in parsed if item.errors]
         context = self.get_context_data(form=form, rows=parsed, error_count=len(errors))
         self.request.session.pop(self.session_key, None)

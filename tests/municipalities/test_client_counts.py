@@ -234,7 +234,7 @@ def test_edit_page_query_count_is_constant(client, django_assert_num_queries, ex
         for member in world.members[:3]:
             ClientStatisticFactory(municipality=member, date=date(2000 + index, 1, 1))
     client.force_login(world.coordinator)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(edit_url(world))
     assert response.status_code == 200
     assert len(response.context["form"].municipalities) == 3 + extra

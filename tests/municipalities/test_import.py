@@ -322,6 +322,6 @@ def test_preview_query_count_is_constant(client, django_assert_num_queries, extr
         for index, member in enumerate(world.members)
     ]
     client.force_login(world.coordinator)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = upload(client, world, csv_file("\n".join(lines)))
     assert len(response.context["rows"]) == 3 + extra
