@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ from municipalities.models import Municipality
 from staffing.models import Organisation
 
 from .models import ServicePoint
+from .selectors import open_q
 
 
 class ServicePointFilterSet(django_filters.FilterSet):
@@ -64,7 +66,7 @@ class ServicePointFilterSet(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == "closed":
-            return queryset.filter(closed_on__isnull=False)
+            return queryset.filter(closed_on__lte=timezone.localdate())
         if value == "all":
             return queryset
-        return queryset.filter(closed_on__isnull=True)
+        return queryset.filter(open_q())

@@ -10,6 +10,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from kokeilu.formatting import format_fte
+from kokeilu.forms import FinnishDecimalField
 from municipalities.models import Municipality
 from staffing.models import Allocation, Organisation
 
@@ -28,14 +29,14 @@ DAYS_ERRORS = {
 
 
 def days_field(**kwargs):
-    return forms.DecimalField(
+    """Days a week, typed "2,5" or "2.5" in any UI language."""
+    return FinnishDecimalField(
         label=_("days a week"),
         required=False,
         min_value=Decimal("0"),
         max_value=Decimal("7"),
         max_digits=2,
         decimal_places=1,
-        localize=True,
         error_messages=DAYS_ERRORS,
         **kwargs,
     )
@@ -210,8 +211,7 @@ class PlacementForm(forms.ModelForm):
     class Meta:
         model = Placement
         fields = ["role_title", "organisation", "persons", "days_per_week", "allocation", "note"]
-        localized_fields = ["persons"]
-        field_classes = {"allocation": AllocationChoiceField}
+        field_classes = {"persons": FinnishDecimalField, "allocation": AllocationChoiceField}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
             "persons": {"min_value": _("The number of persons cannot be negative.")},
@@ -295,5 +295,7 @@ class ArrangementForm(forms.ModelForm):
         cleaned = super().clean()
         fields = {name: cleaned.get(name) for name in self.Meta.fields if name in cleaned}
         if "kind" in fields:
-            services.check_arrangement(ServiceArrangement(pilot=self.instance.pilot, **fields))
+            services.check_arrangement(
+                ServiceArrangement(pk=self.instance.pk, pilot=self.instance.pilot, **fields)
+            )
         return cleaned

@@ -10,9 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext, ngettext
 
@@ -222,9 +223,16 @@ def pilot_arrangements(pilot):
     )
 
 
+def open_q(prefix: str = "") -> Q:
+    """Open today: not closed, or closing on a later date."""
+    return Q(**{f"{prefix}closed_on__isnull": True}) | Q(
+        **{f"{prefix}closed_on__gt": timezone.localdate()}
+    )
+
+
 def open_points(pilot):
     return (
-        ServicePoint.objects.filter(pilot=pilot, closed_on__isnull=True)
+        ServicePoint.objects.filter(open_q(), pilot=pilot)
         .select_related("organisation", "municipality", "schedule", "schedule__organisation")
         .order_by("municipality__name_fi", "name")
     )
@@ -284,7 +292,7 @@ def coverage(pilot) -> Coverage:
     ]
     points = list(open_points(pilot))
     served_rows = ServicePoint.serves.through.objects.filter(
-        servicepoint__pilot=pilot, servicepoint__closed_on__isnull=True
+        open_q("servicepoint__"), servicepoint__pilot=pilot
     ).values_list("servicepoint_id", "municipality_id")
     serves: dict[int, set[int]] = defaultdict(set)
     for point_id, municipality_id in served_rows:

@@ -58,6 +58,12 @@ def _unique_slug(base: str, taken: set[str], *, max_length: int, fallback: str) 
     return candidate
 
 
+def _lock_point(point_id: int) -> ServicePoint:
+    """Lock the point's row until the transaction ends, so concurrent writes to the point
+    (positions of placements, its one schedule) queue up instead of racing."""
+    return ServicePoint.objects.select_for_update().get(pk=point_id)
+
+
 def _check_members(pilot: Pilot, municipalities: Iterable[Municipality | None], field: str):
     ids = {m.pk for m in municipalities if m is not None}
     if not ids:
@@ -130,6 +136,7 @@ def service_point_update(
     unknown = set(changes) - set(POINT_FIELDS)
     if unknown:
         raise TypeError(f"service_point_update() got unexpected fields: {sorted(unknown)}")
+    _lock_point(point.pk)
     for name, value in changes.items():
         setattr(point, name, value)
     _check_members(point.pilot, [point.municipality], "municipality")
@@ -214,6 +221,7 @@ def schedule_save(
 ) -> OnDutySchedule:
     """Create or change the point's on-duty schedule. Placements already at the point may
     not be left with more days than the schedule has."""
+    _lock_point(point.pk)
     weekdays = normalise_weekdays(weekdays)
     check_schedule_days(weekdays=weekdays, days_per_week=days_per_week)
     schedule = OnDutySchedule.objects.filter(service_point=point).first() or OnDutySchedule(
@@ -287,6 +295,7 @@ def placement_create(
     user=None,
 ) -> Placement:
     """A new placement, after the point's last one."""
+    _lock_point(point.pk)
     _check_placement(point, organisation, allocation, days_per_week)
     last = point.placements.aggregate(last=Max("position"))["last"] or 0
     placement = Placement(
@@ -316,6 +325,7 @@ def placement_update(
     note: str = "",
     user=None,
 ) -> Placement:
+    _lock_point(placement.service_point_id)
     _check_placement(placement.service_point, organisation, allocation, days_per_week)
     placement.organisation = organisation
     placement.role_title = role_title
@@ -330,6 +340,7 @@ def placement_update(
 
 @transaction.atomic
 def placement_delete(*, placement: Placement, user=None) -> None:
+    _lock_point(placement.service_point_id)
     _with_user(placement, user).delete()
 
 
@@ -351,11 +362,53 @@ def check_arrangement(arrangement: ServiceArrangement) -> None:
             errors["recipient"] = _("Name the municipality whose services are produced.")
         if errors:
             raise ValidationError(errors, code="produces_names_both")
+        if arrangement.provider_municipality != arrangement.recipient:
+            _check_producers(arrangement)  # producing its own services: the model's rule
     if arrangement.kind == kinds.CLIENT_GROUP and not arrangement.client_group.strip():
         raise ValidationError(
             {"client_group": _("Name the client group served across the pilot.")},
             code="client_group",
         )
+
+
+def _check_producers(arrangement: ServiceArrangement) -> None:
+    """One level of "produces the services of": a municipality has at most one producer, and
+    a producer is not itself produced by another, nor the produced one a producer."""
+    provider, recipient = arrangement.provider_municipality, arrangement.recipient
+    others = ServiceArrangement.objects.filter(
+        pilot=arrangement.pilot, kind=ServiceArrangement.Kind.PRODUCES
+    ).select_related("provider_municipality", "recipient")
+    if arrangement.pk is not None:
+        others = others.exclude(pk=arrangement.pk)
+    errors = {}
+    existing = others.filter(recipient=recipient).first()
+    if existing is not None:
+        errors["recipient"] = _(
+            "%(provider)s already produces the services of %(recipient)s; a municipality "
+            "can have only one producer."
+        ) % {"provider": existing.provider_municipality, "recipient": recipient}
+    else:
+        existing = others.filter(provider_municipality=recipient).first()
+        if existing is not None:
+            errors["recipient"] = _(
+                "%(recipient)s produces the services of %(other)s, so no other municipality "
+                "can produce its services."
+            ) % {"recipient": recipient, "other": existing.recipient}
+    existing = others.filter(recipient=provider).first()
+    if existing is not None:
+        errors["provider_municipality"] = _(
+            "The services of %(provider)s are produced by %(other)s, so it cannot produce "
+            "another municipality's services."
+        ) % {"provider": provider, "other": existing.provider_municipality}
+    if errors:
+        raise ValidationError(errors, code="producer_chain")
+
+
+def _provider_from_allocation(arrangement: ServiceArrangement) -> None:
+    """The line item's organisation provides, so the arrangement keeps a provider if the
+    line is deleted (the arrangement's link to it is then cleared)."""
+    if arrangement.allocation is not None and arrangement.provider_organisation is None:
+        arrangement.provider_organisation = arrangement.allocation.organisation
 
 
 def _arrangement_key(arrangement: ServiceArrangement) -> str:
@@ -393,6 +446,7 @@ def arrangement_create(*, pilot: Pilot, kind: str, user=None, **fields) -> Servi
     if unknown:
         raise TypeError(f"arrangement_create() got unexpected fields: {sorted(unknown)}")
     arrangement = ServiceArrangement(pilot=pilot, kind=kind, **fields)
+    _provider_from_allocation(arrangement)
     check_arrangement(arrangement)
     arrangement.key = _arrangement_key(arrangement)
     arrangement.full_clean()
@@ -409,6 +463,7 @@ def arrangement_update(
         raise TypeError(f"arrangement_update() got unexpected fields: {sorted(unknown)}")
     for name, value in changes.items():
         setattr(arrangement, name, value)
+    _provider_from_allocation(arrangement)
     check_arrangement(arrangement)
     arrangement.full_clean()
     _with_user(arrangement, user).save()

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from servicepoints import selectors
 from servicepoints.models import OnDutySchedule, ServiceArrangement
@@ -195,3 +195,18 @@ def test_seed_rhythms(seeds):
         "perho-kunnanvirasto": "maybe 1 day a week",
     }
     assert all(row.days == [False] * 7 for row in week.rows)
+
+
+def test_a_point_closing_later_still_covers_until_that_day(area):
+    today = timezone.localdate()
+    area.point.closed_on = today + datetime.timedelta(days=30)
+    area.point.save()
+    rows = {row.municipality: row for row in selectors.coverage(area.pilot).rows}
+    assert [item.point for item in rows[area.alakyla].points] == [area.point]
+    assert list(selectors.open_points(area.pilot)) == [area.point]
+
+    area.point.closed_on = today - datetime.timedelta(days=1)
+    area.point.save()
+    rows = {row.municipality: row for row in selectors.coverage(area.pilot).rows}
+    assert rows[area.alakyla].points == []
+    assert list(selectors.open_points(area.pilot)) == []

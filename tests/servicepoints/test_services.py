@@ -328,3 +328,135 @@ def test_a_placement_over_the_schedule_cannot_be_saved_again_unchanged(area):
             role_title=placement.role_title,
             days_per_week=placement.days_per_week,
         )
+
+
+# --- review fixes ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def keskikyla(area):
+    third = MunicipalityFactory(code="903", name_fi="Keskikylä")
+    area.pilot.municipalities.add(third)
+    return third
+
+
+@pytest.mark.parametrize(
+    ("provider", "recipient", "field", "message"),
+    [
+        # Yläkylä already has Alakylä as its producer.
+        (
+            "keskikyla",
+            "ylakyla",
+            "recipient",
+            "Alakylä already produces the services of Yläkylä; a municipality can have only "
+            "one producer.",
+        ),
+        # Yläkylä's own services are produced by Alakylä.
+        (
+            "ylakyla",
+            "keskikyla",
+            "provider_municipality",
+            "The services of Yläkylä are produced by Alakylä, so it cannot produce another "
+            "municipality's services.",
+        ),
+        # Alakylä produces Yläkylä's services.
+        (
+            "keskikyla",
+            "alakyla",
+            "recipient",
+            "Alakylä produces the services of Yläkylä, so no other municipality can produce "
+            "its services.",
+        ),
+    ],
+)
+def test_produces_refuses_a_second_producer_or_a_chain(
+    area, keskikyla, provider, recipient, field, message
+):
+    parties = {"alakyla": area.alakyla, "ylakyla": area.ylakyla, "keskikyla": keskikyla}
+    before = ServiceArrangement.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.arrangement_create(
+            pilot=area.pilot,
+            kind=ServiceArrangement.Kind.PRODUCES,
+            provider_municipality=parties[provider],
+            recipient=parties[recipient],
+        )
+    assert error.value.message_dict[field] == [message]
+    assert ServiceArrangement.objects.count() == before
+
+
+def test_produces_checks_exclude_the_arrangement_being_edited(area, keskikyla):
+    services.arrangement_update(arrangement=area.produces, description="Uusi kuvaus")
+    services.arrangement_update(arrangement=area.produces, provider_municipality=keskikyla)
+    area.produces.refresh_from_db()
+    assert (area.produces.provider_municipality, area.produces.recipient) == (
+        keskikyla,
+        area.ylakyla,
+    )
+
+
+def test_an_arrangement_outlives_the_line_item_it_names_as_provider(area, make_user):
+    from staffing import services as staffing_services
+
+    allocation = AllocationFactory(plan__pilot=area.pilot)
+    arrangement = services.arrangement_create(
+        pilot=area.pilot,
+        kind=ServiceArrangement.Kind.REMOTE,
+        allocation=allocation,
+        description="Etäpalvelu",
+    )
+    assert arrangement.provider_organisation == allocation.organisation
+    allocation.refresh_from_db()
+    staffing_services.allocation_delete(
+        allocation=allocation, version=allocation.version, user=make_user("suunnittelija")
+    )
+    arrangement.refresh_from_db()
+    assert arrangement.allocation is None
+    assert arrangement.provider_organisation == allocation.organisation
+
+    # An update that names a line item and no organisation gets the line's organisation too.
+    other = AllocationFactory(plan__pilot=area.pilot)
+    services.arrangement_update(
+        arrangement=area.remote, allocation=other, provider_organisation=None
+    )
+    area.remote.refresh_from_db()
+    assert area.remote.provider_organisation == other.organisation
+
+
+@pytest.fixture
+def locked_points(monkeypatch):
+    """The primary keys of the service points locked with select_for_update, in order."""
+    from django.db.models import QuerySet
+
+    original = QuerySet.select_for_update
+    locked = []
+
+    def spy(queryset, *args, **kwargs):
+        result = original(queryset, *args, **kwargs)
+        if queryset.model is ServicePoint:
+            original_get = result.get
+
+            def get(*get_args, **get_kwargs):
+                point = original_get(*get_args, **get_kwargs)
+                locked.append(point.pk)
+                return point
+
+            result.get = get
+        return result
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    return locked
+
+
+def test_writes_to_a_point_lock_the_point_first(area, locked_points):
+    point = area.point
+    services.service_point_update(point=point, name="Uusi nimi")
+    services.schedule_save(point=point, days_per_week=Decimal("3"))
+    placement = services.placement_create(
+        point=point, organisation=area.organisation, role_title="Ohjaaja"
+    )
+    services.placement_update(
+        placement=placement, organisation=area.organisation, role_title="Ohjaaja 2"
+    )
+    services.placement_delete(placement=placement)
+    assert locked_points == [point.pk] * 5

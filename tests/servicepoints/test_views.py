@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from servicepoints.models import OnDutySchedule, Placement, ServiceArrangement, ServicePoint
+from tests.factories.municipalities import MunicipalityFactory
 from tests.factories.servicepoints import PlacementFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db
@@ -501,3 +502,102 @@ def test_changes_are_recorded_with_the_user_and_shown_on_the_point(as_role, area
     history = re.search(r'data-testid="history">(.*?)</ul>', content, re.S).group(1)
     assert "on-duty schedule · Changed (days a week) · koordinaattori" in history
     assert "placement: Omavalmentaja · Changed (persons, days a week) · koordinaattori" in history
+
+
+# --- review fixes ---------------------------------------------------------------------------
+
+
+def test_list_shows_a_point_until_its_closing_day(as_role, area, english):
+    today = datetime.date.today()
+    ServicePointFactory(
+        pilot=area.pilot,
+        name="Sulkeutuva piste",
+        municipality=area.ylakyla,
+        closed_on=today + datetime.timedelta(days=30),
+    )
+    ServicePointFactory(
+        pilot=area.pilot,
+        name="Suljettu eilen",
+        municipality=area.ylakyla,
+        closed_on=today - datetime.timedelta(days=1),
+    )
+    client = as_role("coordinator")
+    path = url("servicepoint-list", area)
+    content = client.get(path).content.decode()
+    assert "Sulkeutuva piste" in content and "Suljettu eilen" not in content
+    content = client.get(path, {"status": "closed"}).content.decode()
+    assert "Suljettu eilen" in content and "Sulkeutuva piste" not in content
+    content = client.get(url("coverage", area)).content.decode()
+    assert "Sulkeutuva piste" in content and "Suljettu eilen" not in content
+
+
+def test_a_second_producer_is_refused_on_the_form(as_role, area, english):
+    keskikyla = MunicipalityFactory(code="903", name_fi="Keskikylä")
+    area.pilot.municipalities.add(keskikyla)
+    client = as_role("coordinator")
+    before = recorded_changes()
+    response = client.post(
+        url("arrangement-create", area),
+        {
+            "kind": "produces",
+            "provider_municipality": keskikyla.pk,
+            "recipient": area.ylakyla.pk,
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["recipient"] == [
+        "Alakylä already produces the services of Yläkylä; a municipality can have only "
+        "one producer."
+    ]
+    assert "a municipality can have only one producer." in response.content.decode()
+    response = client.post(
+        url("arrangement-create", area),
+        {"kind": "produces", "provider_municipality": area.ylakyla.pk, "recipient": keskikyla.pk},
+    )
+    assert response.status_code == 200
+    assert "The services of Yläkylä are produced by Alakylä" in response.content.decode()
+    assert recorded_changes() == before
+
+    # Editing the one arrangement does not conflict with itself.
+    edit = reverse(
+        "arrangement-edit", kwargs={"pilot": area.pilot.slug, "arrangement": area.produces.key}
+    )
+    response = client.post(
+        edit,
+        {
+            "kind": "produces",
+            "provider_municipality": area.alakyla.pk,
+            "recipient": area.ylakyla.pk,
+            "description": "Uusi kuvaus",
+        },
+    )
+    assert response.status_code == 302
+    area.produces.refresh_from_db()
+    assert area.produces.description == "Uusi kuvaus"
+
+
+@pytest.mark.parametrize("language", ["en", "fi"])
+@pytest.mark.parametrize("typed", ["2,5", "2.5"])
+def test_days_and_persons_take_a_comma_or_a_point_in_any_language(as_role, area, language, typed):
+    client = as_role("coordinator")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(url("schedule-edit", area), {"days_per_week": typed})
+    assert response.status_code == 302
+    area.schedule.refresh_from_db()
+    assert area.schedule.days_per_week == Decimal("2.5")
+    response = client.post(
+        url("placement-edit", area),
+        {
+            "role_title": "Omavalmentaja",
+            "organisation": area.organisation.pk,
+            "persons": typed,
+            "days_per_week": typed,
+        },
+    )
+    assert response.status_code == 302
+    area.placement.refresh_from_db()
+    assert (area.placement.persons, area.placement.days_per_week) == (
+        Decimal("2.5"),
+        Decimal("2.5"),
+    )
