@@ -17,8 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from kokeilu.permissions import PilotAccessMixin
-from kokeilu.tables import safe_dataset
+from core.permissions import PilotAccessMixin
+from core.tables import safe_dataset
 from servicepoints.selectors import produces_for
 from staffing.caseload import CaseloadStatus
 from staffing.dashboard_selectors import PlanDashboard, plan_dashboard

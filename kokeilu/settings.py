@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "core",
     "kokeilu",
     "municipalities",
     "staffing",
@@ -69,6 +70,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# The model access is granted on (core.permissions names it by this setting).
+PILOT_MODEL = "municipalities.Pilot"
+
 ROOT_URLCONF = "kokeilu.urls"
 
 TEMPLATES = [
@@ -82,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kokeilu.context_processors.roles",
+                "core.context_processors.roles",
             ],
         },
     },

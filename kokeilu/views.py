@@ -7,13 +7,13 @@ from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from core.permissions import visible_pilots
+from core.tables import ExportTableMixin
 from municipalities.filtersets import PilotFilterSet
 from staffing.selectors import pilot_summaries
 from staffing.tables import PilotSummaryTable
 
 from .dashboard import caseload_status_text
-from .permissions import visible_pilots
-from .tables import ExportTableMixin
 
 
 def summary_row(summary) -> dict:

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kokeilu.forms import FinnishDecimalField
+from core.forms import FinnishDecimalField
 
 from . import imports, services
 from .models import Measure

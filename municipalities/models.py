@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.natural_keys import natural_key_manager
+
 from .querysets import ClientStatisticQuerySet, MunicipalityQuerySet, PilotQuerySet
 
 municipality_code_validator = RegexValidator(
@@ -21,24 +23,6 @@ sub_region_code_validator = RegexValidator(
 )
 
 COUNT_DIGITS = {"max_digits": 9, "decimal_places": 0}
-
-
-class NaturalKeyManager(models.Manager):
-    """`get_by_natural_key` for models whose natural key is their own unique fields."""
-
-    natural_key_fields: tuple[str, ...] = ()
-
-    def get_by_natural_key(self, *key):
-        return self.get(**dict(zip(self.natural_key_fields, key, strict=True)))
-
-
-def natural_key_manager(*fields, queryset=None):
-    base = queryset.as_manager().__class__ if queryset else models.Manager
-
-    class Manager(NaturalKeyManager, base):
-        natural_key_fields = fields
-
-    return Manager()
 
 
 class SubRegion(models.Model):

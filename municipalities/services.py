@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kokeilu.permissions import editable_pilot_ids, is_admin
+from core.permissions import editable_pilot_ids, is_admin
 
 from .models import COUNT_DIGITS, ClientStatistic, Measure, Municipality, Pilot, PilotMembership
 

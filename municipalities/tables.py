@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from kokeilu.tables import BaseTable, NumberColumn
+from core.tables import BaseTable, NumberColumn
 
 from .models import ClientStatistic
 

@@ -9,8 +9,8 @@ from django import forms
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from kokeilu.formatting import format_fte
-from kokeilu.forms import FinnishDecimalField
+from core.formatting import format_fte
+from core.forms import FinnishDecimalField
 from municipalities.models import Municipality
 from staffing.models import Allocation, Organisation
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from municipalities.models import Municipality, Pilot, natural_key_manager
+from core.natural_keys import natural_key_manager
+from municipalities.models import Municipality, Pilot
 from staffing.models import Allocation, Organisation
 
 postal_code_validator = RegexValidator(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext, ngettext
 
-from kokeilu.formatting import format_number
+from core.formatting import format_number
 from municipalities.models import Municipality, PilotMembership
 
 from .models import WEEKDAYS as ISO_WEEKDAYS

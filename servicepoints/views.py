@@ -15,8 +15,9 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from kokeilu.permissions import PilotAccessMixin
-from kokeilu.tables import ExportTableMixin
+from core.forms import add_service_error
+from core.permissions import PilotAccessMixin
+from core.tables import ExportTableMixin
 
 from . import selectors, services
 from .filtersets import ServicePointFilterSet
@@ -25,15 +26,6 @@ from .models import Placement, ServiceArrangement, ServicePoint
 from .tables import ServicePointTable
 
 MAP_SEARCH_URL = "https://www.openstreetmap.org/search?query="
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has the field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class PilotPageMixin(PilotAccessMixin):
@@ -143,7 +135,7 @@ class ServiceFormView(PilotPageMixin, FormView):
         try:
             self.result = self.perform(form.cleaned_data, self.request.user)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())

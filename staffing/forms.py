@@ -8,7 +8,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from kokeilu.forms import FinnishDecimalField
+from core.forms import FinnishDecimalField
 from municipalities.models import Municipality
 
 from . import services

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.natural_keys import natural_key_manager
 from municipalities.models import (
     Measure,
     Municipality,
     MunicipalityGroup,
     Pilot,
-    natural_key_manager,
 )
 
 from .querysets import AllocationQuerySet, StaffingPlanQuerySet

@@ -1,4 +1,4 @@
-"""The one place where staffing figures are rounded, divided and displayed.
+"""The one place where staffing figures are rounded and divided.
 
 Every FTE and client figure is a ``Decimal``. Rounding happens only here, with a
 named mode, so that a reader can tell which rule produced a printed cell: the
@@ -26,6 +26,8 @@ from decimal import (
 )
 from typing import ClassVar
 
+from core.numbers import format_fi
+
 __all__ = [
     "DEFAULT_STEP",
     "QUOTIENT_PRECISION",
@@ -35,7 +37,6 @@ __all__ = [
     "NotFiniteError",
     "exact_context",
     "floor_to_step",
-    "format_fi",
     "is_multiple",
     "quantize",
     "quantize_ratio",
@@ -62,10 +63,6 @@ ROUNDING_MODES = frozenset(
         ROUND_UP,
     }
 )
-
-MINUS_SIGN = "\u2212"
-THOUSANDS_SEPARATOR = "\u202f"  # narrow no-break space
-DECIMAL_SEPARATOR = ","
 
 
 class CalculationError(ValueError):
@@ -254,28 +251,3 @@ def quotient(
         context.Emax = decimal.MAX_EMAX
         context.Emin = decimal.MIN_EMIN
         return numerator / denominator
-
-
-def format_fi(value: Decimal | int, places: int | None = None) -> str:
-    """Finnish display: decimal comma, narrow no-break space between thousands, real minus.
-
-    ``places`` rounds half-up like the seed documents; ``None`` keeps the value's
-    own decimal places (Decimal("7.55") → "7,55", Decimal("1.0") → "1,0").
-    """
-    value = to_decimal(value, name="value")
-    if places is None:
-        places = max(0, -int(value.as_tuple().exponent))
-    if isinstance(places, bool) or not isinstance(places, int) or places < 0:
-        raise ValueError(f"places must be a non-negative int, got {places!r}")
-    rounded = quantize(value, step=Decimal(1).scaleb(-places), mode=ROUND_HALF_UP)
-    sign = MINUS_SIGN if rounded < 0 else ""
-    integer_digits, _, fraction_digits = format(abs(rounded), "f").partition(".")
-    groups = []
-    while len(integer_digits) > 3:
-        groups.insert(0, integer_digits[-3:])
-        integer_digits = integer_digits[:-3]
-    groups.insert(0, integer_digits)
-    text = sign + THOUSANDS_SEPARATOR.join(groups)
-    if fraction_digits:
-        text += DECIMAL_SEPARATOR + fraction_digits
-    return text

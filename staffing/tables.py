@@ -4,8 +4,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kokeilu import formatting
-from kokeilu.tables import BaseTable, NumberColumn
+from core import formatting
+from core.tables import BaseTable, NumberColumn
 
 from .models import Allocation
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 
-from kokeilu.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
+from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

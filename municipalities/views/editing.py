@@ -18,8 +18,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, View
 
-from kokeilu import formatting
-from kokeilu.permissions import PilotAccessMixin
+from core import formatting
+from core.forms import add_service_error
+from core.permissions import PilotAccessMixin
 
 from .. import imports, services
 from ..forms import ClientCountsForm, StatisticsImportForm
@@ -109,8 +110,7 @@ class ClientCountsMixin(PilotAccessMixin):
         except services.StaleCounts as refused:
             return self.stale(form, refused, on, measure)
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,

@@ -28,9 +28,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 from django_tables2 import SingleTableMixin
 
-from kokeilu import formatting
-from kokeilu.permissions import PilotAccessMixin
-from kokeilu.tables import BaseTable, NumberColumn
+from core import formatting
+from core.forms import add_service_error
+from core.permissions import PilotAccessMixin
+from core.tables import BaseTable, NumberColumn
 from municipalities.models import Municipality, MunicipalityGroup
 from servicepoints.selectors import produces_for
 
@@ -331,11 +332,8 @@ class AllocationFormMixin(PlanMixin, UnlockedPlanMixin, PlanPanelsMixin):
     def service_errors(self, form, error: ValidationError) -> None:
         if isinstance(error, services.PartsInvalid) and self.formset is not None:
             self.formset.add_service_errors(error)
-        elif hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
         else:
-            form.add_error(None, error)
+            add_service_error(form, error)
 
 
 class AllocationCreateView(AllocationFormMixin, FormView):
@@ -544,8 +542,7 @@ class PlanCopyView(PlanMixin, FormView):
                 user=self.request.user,
             )
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The copy was made. You can edit it now."))
         return HttpResponseRedirect(

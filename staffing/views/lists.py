@@ -4,8 +4,8 @@ from django.utils.translation import gettext
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from kokeilu.permissions import PilotAccessMixin
-from kokeilu.tables import ExportTableMixin
+from core.permissions import PilotAccessMixin
+from core.tables import ExportTableMixin
 
 from ..dashboard_selectors import allocation_totals
 from ..filtersets import AllocationFilterSet

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.numbers import format_fi
 from staffing.rounding import (
     CalculationError,
     InvalidStepError,
     NotFiniteError,
     floor_to_step,
-    format_fi,
     is_multiple,
     quantize,
     quantize_ratio,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
 
-from kokeilu.formatting import format_count, format_fte
+from core.formatting import format_count, format_fte
 from municipalities.models import ClientStatistic, Municipality, Pilot
 from staffing.models import Allocation, Organisation, StaffingPlan
 from tests.dashboard.helpers import (

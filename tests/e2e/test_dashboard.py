@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 
-from kokeilu.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
+from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 from municipalities.models import Pilot
 from tests.conftest import ARTIFACTS, assert_only_local_requests
 from tests.dashboard.helpers import load_seeds

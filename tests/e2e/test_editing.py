@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from kokeilu.formatting import format_caseload, format_fte
-from kokeilu.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
+from core.formatting import format_caseload, format_fte
+from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 from staffing.models import Allocation, StaffingPlan
 from staffing.selectors import plan_figures
 from tests.conftest import assert_only_local_requests

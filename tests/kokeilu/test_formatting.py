@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from kokeilu import formatting
+from core import formatting
 
 
 @pytest.mark.parametrize(
@@ -41,7 +41,7 @@ def test_swedish_uses_the_decimal_comma_and_english_the_point():
 
 def test_template_filters():
     template = Template(
-        "{% load kokeilu %}{{ a|fte }} {{ b|caseload }} {{ c|count }} {{ d|number:3 }}"
+        "{% load core %}{{ a|fte }} {{ b|caseload }} {{ c|count }} {{ d|number:3 }}"
     )
     with translation.override("fi"):
         rendered = template.render(

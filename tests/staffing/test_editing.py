@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from kokeilu.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
+from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 from municipalities.models import ClientStatistic, PilotMembership
 from staffing.models import Allocation, AllocationPart, StaffingPlan
 from staffing.selectors import plan_figures

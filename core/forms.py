@@ -31,3 +31,14 @@ class FinnishDecimalField(forms.DecimalField):
             type(self).check(value)
         except ValidationError as error:
             raise ValidationError(error.messages) from None
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on a form: on the field it names where the form has
+    that field, otherwise above the form. Works for errors with and without a field dict
+    (a constraint's error has none), so no view reads `message_dict` of an error that has none."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

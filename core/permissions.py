@@ -5,12 +5,18 @@ Roles:
 - managers (group "Johto") read every pilot;
 - coordinators (group "Koordinaattorit") read and edit the pilots they are linked to
   (`Pilot.coordinators`, managed in the admin).
+
+The pilot is the unit of access. Core sits below the app that defines it, so it names the model
+by the `PILOT_MODEL` setting (as Django names the user model by `AUTH_USER_MODEL`).
 """
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 COORDINATORS_GROUP = "Koordinaattorit"
@@ -19,6 +25,11 @@ MANAGERS_GROUP = "Johto"
 ADMIN = "admin"
 MANAGER = "manager"
 COORDINATOR = "coordinator"
+
+
+def pilot_model():
+    """The model access is granted on (`settings.PILOT_MODEL`, "municipalities.Pilot")."""
+    return apps.get_model(settings.PILOT_MODEL)
 
 
 def _group_names(user) -> frozenset[str]:
@@ -64,10 +75,8 @@ def editable_pilot_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_kokeilu_editable_pilots", None)
     if cached is None:
-        from municipalities.models import Pilot
-
         if is_admin(user):
-            cached = frozenset(Pilot.objects.values_list("pk", flat=True))
+            cached = frozenset(pilot_model().objects.values_list("pk", flat=True))
         elif is_coordinator(user):
             cached = frozenset(user.coordinated_pilots.values_list("pk", flat=True))
         else:
@@ -78,9 +87,7 @@ def editable_pilot_ids(user) -> frozenset[int]:
 
 def visible_pilots(user, queryset=None):
     """The pilots a user may read, as a queryset."""
-    from municipalities.models import Pilot
-
-    queryset = Pilot.objects.all() if queryset is None else queryset
+    queryset = pilot_model().objects.all() if queryset is None else queryset
     if reads_everything(user):
         return queryset
     if is_coordinator(user):
@@ -107,14 +114,10 @@ class PilotAccessMixin(AccessMixin):
     pilot_url_kwarg = "pilot"
 
     def dispatch(self, request, *args, **kwargs):
-        from municipalities.models import Pilot
-
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.pilot = get_object_or_404(Pilot, slug=kwargs[self.pilot_url_kwarg])
+        self.pilot = get_object_or_404(pilot_model(), slug=kwargs[self.pilot_url_kwarg])
         if not can_view_pilot(request.user, self.pilot):
-            from django.http import Http404
-
             raise Http404
         if self.edit and not can_edit_pilot(request.user, self.pilot):
             raise PermissionDenied

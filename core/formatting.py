@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import get_language
 
-from staffing.rounding import format_fi
+from core.numbers import format_fi
 
 EMPTY = "–"
 

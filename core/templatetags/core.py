@@ -3,7 +3,7 @@
 
 from django import template
 
-from kokeilu import formatting
+from core import formatting
 
 register = template.Library()
 
