@@ -209,11 +209,8 @@ class RuleSet:
     def __post_init__(self) -> None:
         def check(name: str, value: object, *, positive=False, at_most=None) -> None:
             number = to_decimal(value, name=name)
-            if (
-                number < 0
-                or (positive and number == 0)
-                or (at_most is not None and number > at_most)
-            ):
+            too_big = at_most is not None and number > at_most
+            if number < 0 or (positive and number == 0) or too_big:
                 raise InvalidRuleSetError(rule_set=self.name, name=name, value=number)
 
         if self.valid_to is not None and self.valid_to < self.valid_from:
@@ -411,9 +408,9 @@ def derive_inputs(
     *, inputs: Inputs, measures: Measures, shares: DerivationShares = DerivationShares()
 ) -> Derivation:
     """Fill the missing inputs from ``measures``; given inputs are kept as they are."""
-    assumptions: list[Assumption] = []
     if not inputs.missing:
         return Derivation(inputs=inputs, assumptions=())
+    assumptions: list[Assumption] = []
 
     def times(a: Decimal, b: Decimal) -> Decimal:
         with exact_context(a, b):  # traps any rounding: products of decimals are exact
@@ -424,13 +421,8 @@ def derive_inputs(
     elif measures.job_seekers is not None:
         job_seekers = _count(measures.job_seekers, "job_seekers")
         unemployed = times(job_seekers, shares.unemployed_per_job_seeker)
-        assumptions.append(
-            Assumption(
-                "unemployed_from_job_seekers",
-                unemployed,
-                {"job_seekers": job_seekers, "share": shares.unemployed_per_job_seeker},
-            )
-        )
+        params = {"job_seekers": job_seekers, "share": shares.unemployed_per_job_seeker}
+        assumptions.append(Assumption("unemployed_from_job_seekers", unemployed, params))
     else:
         raise MissingInputError(name=inputs.missing[0], needs="unemployed or job_seekers")
 

@@ -448,3 +448,21 @@ def test_quantity_rounding_is_from_the_exact_ratio(value):
     quantity = Quantity(value)
     assert abs(Fraction(quantity.rounded(step=D("0.1"))) - value) <= Fraction(1, 20)
     assert abs(Fraction(quantity.value) - value) < Fraction(1, 10**40)
+
+
+def test_module_imports_only_the_stdlib_and_rounding():
+    import ast
+    import sys
+    from pathlib import Path
+
+    import staffing.capacity
+
+    tree = ast.parse(Path(staffing.capacity.__file__).read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module)
+    outside = {name for name in imported if name.split(".")[0] not in sys.stdlib_module_names}
+    assert outside == {"staffing.rounding"}
