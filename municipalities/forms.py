@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FinnishDecimalField
+from core.uploads import UploadError
 
 from . import imports, services
 from .models import Measure
@@ -149,6 +150,6 @@ class StatisticsImportForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         try:
             self.dataset = imports.read_table(uploaded)
-        except imports.ImportFileError as error:
+        except UploadError as error:
             raise ValidationError(error.message) from None
         return uploaded

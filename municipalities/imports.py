@@ -17,15 +17,14 @@ written here: `municipalities.services.client_counts_import` writes the checked 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-import openpyxl
 import tablib
 from django.utils.translation import gettext_lazy as _
+
+from core.uploads import UploadError, csv_rows, xlsx_rows
 
 from .models import ClientStatistic, Measure, Municipality, Pilot
 from .services import (
@@ -42,17 +41,11 @@ NAME_COLUMN = "kunta"
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# The columns above and a few of the user's own (e.g. the template's municipality name).
+MAX_COLUMNS = 20
 YES = {"kyllä", "kylla", "k", "yes", "y", "true", "1", "x", "ja"}
 NO = {"", "ei", "e", "no", "n", "false", "0", "nej"}
 SESSION_KEY = "statistics-import-{pilot}"
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; ``message`` tells the user why."""
-
-    def __init__(self, message):
-        self.message = message
-        super().__init__(str(message))
 
 
 @dataclass
@@ -79,77 +72,37 @@ def _format_of(uploaded) -> str:
     for suffix, kind in FORMATS.items():
         if name.endswith(suffix):
             return kind
-    raise ImportFileError(_("Upload a CSV or XLSX file (.csv or .xlsx)."))
-
-
-def _csv_rows(content: bytes) -> list[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError:
-            raise ImportFileError(_("The CSV file is not UTF-8 text.")) from None
-    if "\x00" in text:
-        raise ImportFileError(_("This is not a CSV file. Upload a CSV or XLSX file."))
-    first_line = text.split("\n", 1)[0]
-    # Excel in Finnish saves CSV with semicolons; both work.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-def _xlsx_rows(content: bytes, limit: int) -> list[list]:
-    """The active sheet's non-empty rows, read one at a time and no more than `limit`: a huge
-    workbook is not loaded whole before the row limit is checked."""
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportFileError(
-            _("The file cannot be read as an XLSX workbook. Upload a CSV or XLSX file.")
-        ) from None
-    rows: list[list] = []
-    try:
-        for row in workbook.active.iter_rows(values_only=True):
-            if any(_text(cell) for cell in row):
-                rows.append(list(row))
-                if len(rows) >= limit:
-                    break
-    except Exception:
-        raise ImportFileError(
-            _("The file cannot be read as an XLSX workbook. Upload a CSV or XLSX file.")
-        ) from None
-    finally:
-        workbook.close()
-    return rows
+    raise UploadError(_("Upload a CSV or XLSX file (.csv or .xlsx)."))
 
 
 def read_table(uploaded) -> tablib.Dataset:
-    """The file's rows as a tablib Dataset with lower-case headers; `ImportFileError` for a
+    """The file's rows as a tablib Dataset with lower-case headers; `UploadError` for a
     wrong type, an empty file, a file without the required columns or too many rows."""
     kind = _format_of(uploaded)
     if uploaded.size is not None and uploaded.size > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 2 MB."))
+        raise UploadError(_("The file is larger than 2 MB."))
     content = uploaded.read()
     if not content.strip():
-        raise ImportFileError(_("The file is empty."))
+        raise UploadError(_("The file is empty."))
     # The header and one row too many are enough to tell that a file is too long.
-    rows = _csv_rows(content) if kind == "csv" else _xlsx_rows(content, limit=MAX_ROWS + 2)
+    if kind == "csv":
+        rows = csv_rows(content, max_rows=MAX_ROWS + 2)
+    else:
+        rows = xlsx_rows(content, max_rows=MAX_ROWS + 2, max_columns=MAX_COLUMNS)
     rows = [row for row in rows if any(_text(cell) for cell in row)]
     if not rows:
-        raise ImportFileError(_("The file is empty."))
+        raise UploadError(_("The file is empty."))
     headers = [_text(cell).lower() for cell in rows[0]]
     missing = [column for column in REQUIRED if column not in headers]
     if missing:
-        raise ImportFileError(
+        raise UploadError(
             _("The first row must name the columns; missing: %(columns)s.")
             % {"columns": ", ".join(missing)}
         )
     if len(rows) == 1:
-        raise ImportFileError(_("The file has a header row but no data rows."))
+        raise UploadError(_("The file has a header row but no data rows."))
     if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(
-            _("At most %(max)s rows can be imported at once.") % {"max": MAX_ROWS}
-        )
+        raise UploadError(_("At most %(max)s rows can be imported at once.") % {"max": MAX_ROWS})
     width = len(headers)
     data = [(list(row) + [""] * width)[:width] for row in rows[1:]]
     return tablib.Dataset(*data, headers=headers)
