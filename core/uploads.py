@@ -90,7 +90,9 @@ def xlsx_rows(content: bytes, *, max_rows: int, max_columns: int) -> list[list]:
             if seen >= budget:
                 raise UploadError(TOO_MANY_ROWS % {"max": max_rows})
             cells = list(row)
-            if any(_filled(cell) for cell in cells):
+            while cells and not _filled(cells[-1]):
+                cells.pop()  # a row is as wide as its last filled cell, not the sheet
+            if cells:
                 if any(isinstance(cell, str) and len(cell) > MAX_FIELD_CHARS for cell in cells):
                     raise UploadError(_field_too_long(seen + 1))
                 rows.append(cells)
