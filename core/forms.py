@@ -2,16 +2,35 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .numbers import NumberFormatError, parse_count, parse_decimal
+
+AMBIGUOUS_COUNT_MESSAGE = _(
+    "“%(value)s” could mean a thousand or one. Write the count without a separator or with "
+    "spaces between thousands, for example 1000 or 1 000."
+)
+TOO_MANY_PLACES_MESSAGE = _("Enter at most %(places)s decimals.")
 
 
 class FinnishDecimalField(forms.DecimalField):
-    """A decimal typed the Finnish way ("0,5", "1 357") or with a point, in any UI language.
+    """A decimal typed the Finnish way ("0,5", "1 357") or with a point, in any UI language,
+    read strictly by `core.numbers` (no "٥", "1_000" or "1e3"; never a guess).
 
-    Subclasses name `check`, the service function whose ValidationError gives the house
-    message (range, digits), so forms and services share one rule and one wording.
+    `whole = True` reads a count: "1,000" and "1.000" are refused as ambiguous instead of
+    being read as 1. `max_places` refuses more decimals than the figure has, as typed
+    ("1,000" FTE is not quietly 1). Subclasses name `check`, the service function whose
+    ValidationError gives the house message (range, digits), so forms and services share one
+    rule and one wording.
     """
 
     check = None
+    whole = False
+    max_places: int | None = None
+    default_error_messages = {
+        "ambiguous": AMBIGUOUS_COUNT_MESSAGE,
+        "max_places": TOO_MANY_PLACES_MESSAGE,
+    }
 
     def __init__(self, **kwargs):
         kwargs["localize"] = True
@@ -19,9 +38,24 @@ class FinnishDecimalField(forms.DecimalField):
         self.widget.attrs.setdefault("autocomplete", "off")
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = "".join(value.split()).replace("\u202f", "").replace(",", ".")
-        return super().to_python(value)
+        if not isinstance(value, str):
+            return super().to_python(value)
+        if not value.strip():
+            return None
+        try:
+            number = parse_count(value) if self.whole else parse_decimal(value)
+        except NumberFormatError as error:
+            key = "ambiguous" if error.code == "ambiguous_thousands" else "invalid"
+            raise ValidationError(
+                self.error_messages[key], code=key, params={"value": value.strip()}
+            ) from None
+        if self.max_places is not None and -number.as_tuple().exponent > self.max_places:
+            raise ValidationError(
+                self.error_messages["max_places"],
+                code="max_places",
+                params={"places": self.max_places},
+            )
+        return number
 
     def validate(self, value):
         super().validate(value)

@@ -52,3 +52,75 @@ def format_fi(value: Decimal | int, places: int | None = None) -> str:
     if fraction_digits:
         text += DECIMAL_SEPARATOR + fraction_digits
     return text
+
+
+# --- reading numbers people type -----------------------------------------------------------------
+
+#: Spaces a person or a spreadsheet puts between thousands: space, no-break and narrow no-break.
+_GROUP_SPACES = " \u00a0\u202f\u2009"
+_MINUS_SIGNS = ("-", MINUS_SIGN)
+
+
+class NumberFormatError(ValueError):
+    """Typed text that is not a number the product reads without guessing; `code` says why:
+    ``not_a_number`` or ``ambiguous_thousands`` (a count written "1,000" or "1.000")."""
+
+    def __init__(self, code: str, text: str):
+        self.code = code
+        self.text = text
+        super().__init__(f"{code}: {text!r}")
+
+
+def _split_sign(text: str) -> tuple[str, str]:
+    text = text.strip()
+    if text.startswith(_MINUS_SIGNS):
+        return "-", text[1:].lstrip()
+    return "", text
+
+
+def _digits_with_groups(text: str) -> str | None:
+    """ASCII digits, optionally grouped by threes with spaces ("1 357 000"); None otherwise.
+    Python's int() and Decimal() also take "٥", "1_000" and "1e3": none of them pass here."""
+    groups = _split_groups(text)
+    if not groups or not all(group.isascii() and group.isdigit() for group in groups):
+        return None
+    if len(groups) > 1 and (len(groups[0]) > 3 or any(len(group) != 3 for group in groups[1:])):
+        return None
+    return "".join(groups)
+
+
+def _split_groups(text: str) -> list[str]:
+    for space in _GROUP_SPACES[1:]:
+        text = text.replace(space, " ")
+    return text.split(" ") if text else []
+
+
+def parse_decimal(text: str) -> Decimal:
+    """ "0,5", "0.5", "1 000,25", "−1,5" → Decimal; one decimal comma or point, ASCII digits,
+    thousands only as spaces. `NumberFormatError("not_a_number")` for anything else."""
+    sign, body = _split_sign(text)
+    whole, separator, fraction = body, "", ""
+    for mark in (",", "."):
+        if mark in body:
+            if separator:  # "1.000,5": two kinds of separator
+                raise NumberFormatError("not_a_number", text)
+            whole, separator, fraction = body.partition(mark)
+            if mark in fraction:
+                raise NumberFormatError("not_a_number", text)
+    digits = _digits_with_groups(whole) if whole else ("0" if fraction else None)
+    if digits is None or (separator and not (fraction.isascii() and fraction.isdigit())):
+        raise NumberFormatError("not_a_number", text)
+    return Decimal(f"{sign}{digits}.{fraction}" if separator else f"{sign}{digits}")
+
+
+def parse_count(text: str) -> Decimal:
+    """A count as people write it: "1357", "1 357" → Decimal(1357). "1,000", "12,000" and
+    "3.000" could mean a thousand or one: refused as ``ambiguous_thousands`` rather than read
+    as 1 (as Django's localized field did). "1,5" reads as 1.5 (the caller refuses a fraction)."""
+    sign, body = _split_sign(text)
+    for mark in (",", "."):
+        whole, found, fraction = body.partition(mark)
+        three_digits = len(fraction) == 3 and fraction.isascii() and fraction.isdigit()
+        if found and three_digits and _digits_with_groups(whole) is not None:
+            raise NumberFormatError("ambiguous_thousands", text)
+    return parse_decimal(text)

@@ -23,6 +23,7 @@ class CountField(FinnishDecimalField):
 
     default_error_messages = {"invalid": services.NOT_A_NUMBER_MESSAGE}
     check = staticmethod(services.as_count)
+    whole = True
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)

@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AMBIGUOUS_COUNT_MESSAGE
+from core.numbers import NumberFormatError, parse_count
 from core.permissions import editable_pilot_ids, is_admin
 
 from .models import COUNT_DIGITS, ClientStatistic, Measure, Municipality, Pilot, PilotMembership
@@ -111,16 +113,18 @@ class SaveResult:
 
 
 def as_count(value) -> Decimal:
-    """A whole, non-negative count; strings may have spaces between thousands ("1 357")."""
+    """A whole, non-negative count; strings may have spaces between thousands ("1 357"), never
+    a comma or point there ("1,000" is refused as ambiguous, see `core.numbers.parse_count`)."""
     if isinstance(value, float):
         raise TypeError("pass a Decimal or an int, not a float")
     if isinstance(value, str):
-        cleaned = "".join(value.split()).replace("\u202f", "").replace(",", ".")
-        if not cleaned:
-            raise ValidationError(NOT_A_NUMBER_MESSAGE)
         try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
+            value = parse_count(value)
+        except NumberFormatError as error:
+            if error.code == "ambiguous_thousands":
+                raise ValidationError(
+                    AMBIGUOUS_COUNT_MESSAGE, code="ambiguous", params={"value": value.strip()}
+                ) from None
             raise ValidationError(NOT_A_NUMBER_MESSAGE) from None
     elif isinstance(value, int) and not isinstance(value, bool):
         value = Decimal(value)

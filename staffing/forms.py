@@ -22,8 +22,10 @@ class FteField(FinnishDecimalField):
     default_error_messages = {
         "invalid": services.FTE_NOT_A_NUMBER_MESSAGE,
         "required": services.FTE_REQUIRED_MESSAGE,
+        "max_places": services.FTE_PLACES_MESSAGE,
     }
     check = staticmethod(services.as_fte)
+    max_places = 2
 
     def __init__(self, *, max_value=None, min_value=None, max_digits=None, **kwargs):
         # The range and digits are checked in `validate` with the house messages, not with
