@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 import tablib
+from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from django_tables2.export import ExportMixin, TableExport
 
@@ -71,10 +72,25 @@ class SafeTableExport(TableExport):
         return safe_dataset(super().table_to_dataset(table, exclude_columns, dataset_kwargs))
 
 
+#: The most rows one page of a listing shows, whatever `?per_page=` asks.
+MAX_PER_PAGE = 500
+
+
+class BoundedPaginator(Paginator):
+    """`?per_page=` from the address kept within 1…MAX_PER_PAGE: `?per_page=-5` gives a page
+    of one row, not a 500, and `?per_page=10000000` no more than the maximum."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, min(max(int(per_page), 1), MAX_PER_PAGE), *args, **kwargs)
+
+
 class ExportTableMixin(ExportMixin):
-    """CSV and XLSX export of exactly the rows and columns the page shows (`?_export=xlsx`)."""
+    """CSV and XLSX export of exactly the rows and columns the page shows (`?_export=xlsx`);
+    pages bounded by `BoundedPaginator`."""
 
     export_class = SafeTableExport
+    # django-tables2 takes the view's paginator_class (MultipleObjectMixin's attribute).
+    paginator_class = BoundedPaginator
     export_formats = ("csv", "xlsx")
     export_name = "kokeilu"
 

@@ -14,6 +14,12 @@ urlpatterns = [
         name="login",
     ),
     path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
+    path("salasana/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "salasana/vaihdettu/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     # The language can be chosen on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", views.health, name="health"),

@@ -1,5 +1,7 @@
+import logging
+
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -14,6 +16,8 @@ from staffing.selectors import pilot_summaries
 from staffing.tables import PilotSummaryTable
 
 from .dashboard import caseload_status_text
+
+logger = logging.getLogger(__name__)
 
 
 def summary_row(summary) -> dict:
@@ -69,8 +73,14 @@ class HomeView(ExportTableMixin, SingleTableMixin, FilterView):
 @login_not_required
 @never_cache
 @require_GET
+@transaction.non_atomic_requests
 def health(request):
-    """For a load balancer: the process answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For a load balancer: the process answers and reaches its database. JSON either way:
+    503 when the database cannot be reached, so the balancer takes this server out."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.warning("health check: the database does not answer", exc_info=True)
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok"})

@@ -1,12 +1,8 @@
-/* Kokeilu dashboard: the print button and the three charts.
+/* Kokeilu dashboard: the three charts (the print button is site.js's).
  * The numbers come from the page (json_script "dashboard-charts"); each chart has the same
  * numbers in a table beside it. No animations, so screenshots and print are stable. */
 (function () {
   "use strict";
-
-  document.querySelectorAll("[data-action=print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
 
   var source = document.getElementById("dashboard-charts");
   if (!source || typeof Chart === "undefined") { return; }
