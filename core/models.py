@@ -1,0 +1,26 @@
+"""What the floor itself stores: the audit trail of history redactions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class HistoryRedaction(models.Model):
+    """An administrator removed a text from an object's history (personal data typed by
+    mistake). The text itself is not kept: only where it was and how many rows changed."""
+
+    model = models.CharField(_("model"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=40)
+    fields = models.CharField(_("fields"), max_length=500)
+    rows = models.PositiveIntegerField(_("history rows changed"))
+    text_length = models.PositiveIntegerField(_("length of the removed text"))
+    reason = models.CharField(_("reason"), max_length=500)
+    performed_by = models.CharField(_("performed by"), max_length=150)
+    performed_at = models.DateTimeField(_("performed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-performed_at"]
+        verbose_name = _("history redaction")
+        verbose_name_plural = _("history redactions")
+
+    def __str__(self):
+        return f"{self.model} {self.object_id}: {self.rows} ({self.performed_at:%Y-%m-%d})"
