@@ -3,8 +3,8 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.test import RequestFactory
 from django.core.management import call_command
+from django.test import RequestFactory
 
 
 @pytest.mark.django_db
