@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import path
 from django.utils import translation
 
-from servicepoints import services
+from servicepoints import services, urls, views
 from servicepoints.models import OnDutySchedule, Placement, ServiceArrangement, ServicePoint
 from tests.factories.municipalities import MunicipalityFactory
 from tests.factories.servicepoints import PlacementFactory, ServicePointFactory
@@ -52,6 +53,23 @@ def test_create_derives_a_unique_slug_within_the_pilot(area, other_pilot, make_u
     )
     assert set(first.serves.all()) == {area.alakyla, area.ylakyla}
     assert {record.history_user for record in first.history.all()} == {user}
+
+
+def test_reserved_slugs_are_the_first_segments_of_the_pilot_wide_pages():
+    assert set(services.RESERVED_SLUGS) == {"uusi", "kattavuus", "viikko", "jarjestelyt"}
+    view = views.CoverageView.as_view()
+    point_page = path("<slug:point>/kartta/", view, name="point-map")
+    assert services.reserved_slugs([*urls.urlpatterns, point_page]) == services.RESERVED_SLUGS
+    pilot_page = path("kartta/", view, name="map")
+    assert services.reserved_slugs([*urls.urlpatterns, pilot_page]) == {
+        *services.RESERVED_SLUGS,
+        "kartta",
+    }
+
+
+@pytest.mark.parametrize("slug", ["uusi", "kattavuus", "viikko", "jarjestelyt"])
+def test_a_point_never_takes_the_name_of_a_pilot_wide_page(area, slug):
+    assert create(area, name=slug.capitalize()).slug == f"{slug}-2"
 
 
 @pytest.mark.parametrize("postal_code", ["6960", "696000", "ABCDE", "69 60"])
