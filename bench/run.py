@@ -137,7 +137,7 @@ def main():
         from django.urls import NoReverseMatch, reverse
 
         from municipalities.models import Pilot
-        from servicepoints.selectors import produces_for
+        from municipalities.selectors import produces_for
         from staffing.models import StaffingPlan
         from staffing.selectors import pilot_summaries, plan_figures, reconcile_pilot
 

@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 
 from core.permissions import PilotAccessMixin
 from core.tables import safe_dataset
-from servicepoints.selectors import produces_for
+from municipalities.selectors import produces_for
 from staffing.caseload import CaseloadStatus
 from staffing.dashboard_selectors import PlanDashboard, plan_dashboard
 from staffing.models import DeclaredFigure, Organisation, StaffingPlan

@@ -8,6 +8,7 @@ from .models import (
     Pilot,
     PilotMembership,
     PilotStatistic,
+    ServiceProduction,
     SubRegion,
 )
 
@@ -74,3 +75,12 @@ class PilotStatisticAdmin(SimpleHistoryAdmin):
     list_filter = ["pilot", "measure", "unit", "is_approximate"]
     search_fields = ["pilot__name", "source"]
     date_hierarchy = "date"
+
+
+@admin.register(ServiceProduction)
+class ServiceProductionAdmin(SimpleHistoryAdmin):
+    list_display = ["pilot", "producer", "recipient", "description"]
+    list_filter = ["pilot"]
+    list_select_related = ["pilot", "producer", "recipient"]
+    search_fields = ["description", "note", "producer__name_fi", "recipient__name_fi"]
+    autocomplete_fields = ["producer", "recipient"]

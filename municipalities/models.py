@@ -1,4 +1,5 @@
-"""Pilots, municipalities, the pilots' own municipality groups and dated client statistics."""
+"""Pilots, municipalities, the pilots' own municipality groups, which municipality produces
+whose services, and dated client statistics."""
 
 from decimal import Decimal
 
@@ -232,6 +233,66 @@ class MunicipalityGroup(models.Model):
         return (self.pilot.slug, self.slug)
 
     natural_key.dependencies = ["municipalities.pilot"]
+
+
+class ServiceProduction(models.Model):
+    """Within a pilot, one member municipality produces another's services ("Ylivieska
+    tuottaa Alavieskan palvelut"): together they are one serving unit for caseloads.
+
+    One level only: a recipient has one producer, and neither party is on the other side of
+    another production (the services check that; the database holds the rest)."""
+
+    pilot = models.ForeignKey(
+        Pilot, verbose_name=_("pilot"), on_delete=models.CASCADE, related_name="productions"
+    )
+    producer = models.ForeignKey(
+        Municipality,
+        verbose_name=_("producing municipality"),
+        on_delete=models.PROTECT,
+        related_name="productions_given",
+    )
+    recipient = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality served"),
+        on_delete=models.PROTECT,
+        related_name="productions_received",
+    )
+    description = models.CharField(_("as in the source"), max_length=255, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    objects = natural_key_manager("pilot__slug", "recipient__code")
+
+    class Meta:
+        ordering = ["pilot", "producer__name_fi", "recipient__name_fi"]
+        verbose_name = _("service production")
+        verbose_name_plural = _("service productions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pilot", "recipient"],
+                name="%(app_label)s_%(class)s_one_producer",
+                violation_error_message=_(
+                    "Another municipality already produces this municipality's services; a "
+                    "municipality can have only one producer."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(producer=models.F("recipient")),
+                name="%(app_label)s_%(class)s_not_self",
+                violation_error_message=_("A municipality cannot produce its own services."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(producer)s produces the services of %(recipient)s") % {
+            "producer": self.producer,
+            "recipient": self.recipient,
+        }
+
+    def natural_key(self):
+        return (self.pilot.slug, self.recipient.code)
+
+    natural_key.dependencies = ["municipalities.pilot", "municipalities.municipality"]
 
 
 class Measure(models.TextChoices):

@@ -6,12 +6,14 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import format_fte
-from core.forms import FinnishDecimalField
-from municipalities.models import Municipality
+from core.forms import FinnishDecimalField, add_service_error
+from municipalities.models import Municipality, ServiceProduction
+from municipalities.productions import check_service_production
 from staffing.models import Allocation, Organisation
 
 from . import services
@@ -246,35 +248,71 @@ class PlacementForm(forms.ModelForm):
         return cleaned
 
 
-class ArrangementForm(forms.ModelForm):
-    class Meta:
-        model = ServiceArrangement
-        fields = [
-            "kind",
-            "provider_municipality",
-            "provider_organisation",
-            "recipient",
-            "client_group",
-            "allocation",
-            "description",
-            "note",
-        ]
-        field_classes = {"allocation": AllocationChoiceField}
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {
-            "recipient": _(
-                "For 'produces the services of': the municipality served. Leave empty for a "
-                "service that reaches the whole pilot."
-            ),
-            "description": _(
-                "In the source's words, e.g. 'Ylivieska produces Alavieska's services'."
-            ),
-        }
+#: The arrangement kind that is a municipalities.ServiceProduction, not a ServiceArrangement.
+PRODUCES = "produces"
+ALL_KINDS = [(PRODUCES, _("produces the services of")), *ServiceArrangement.Kind.choices]
+#: The form's name of a production's field, where the two differ.
+PRODUCTION_FIELDS = {"producer": "provider_municipality"}
 
-    def __init__(self, *args, pilot, **kwargs):
+
+def production_error(error: ValidationError) -> ValidationError:
+    """A production service's error with its fields named as on ArrangementForm."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {PRODUCTION_FIELDS.get(name, name): errors for name, errors in error.error_dict.items()}
+    )
+
+
+class ArrangementForm(forms.Form):
+    """Who serves whom, as a coordinator names it: "produces the services of" is saved as a
+    municipalities.ServiceProduction, the other kinds as a ServiceArrangement. `record` is
+    the one being edited, if any: it keeps its kind, or the arrangement kinds."""
+
+    kind = forms.ChoiceField(label=_("kind"))
+    provider_municipality = forms.ModelChoiceField(
+        label=_("providing municipality"), queryset=None, required=False
+    )
+    provider_organisation = forms.ModelChoiceField(
+        label=_("providing organisation"), queryset=None, required=False
+    )
+    recipient = forms.ModelChoiceField(
+        label=_("municipality served"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "For 'produces the services of': the municipality served. Leave empty for a "
+            "service that reaches the whole pilot."
+        ),
+    )
+    client_group = forms.CharField(
+        label=_("client group"),
+        max_length=ServiceArrangement._meta.get_field("client_group").max_length,
+        required=False,
+    )
+    allocation = AllocationChoiceField(label=_("line item"), queryset=None, required=False)
+    description = forms.CharField(
+        label=_("as in the source"),
+        max_length=ServiceArrangement._meta.get_field("description").max_length,
+        required=False,
+        help_text=_("In the source's words, e.g. 'Ylivieska produces Alavieska's services'."),
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, pilot, record=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.pilot = pilot
+        self.pilot = pilot
+        self.record = record
+        if isinstance(record, ServiceProduction):
+            self.fields["kind"].choices = ALL_KINDS[:1]
+        elif record is not None:
+            self.fields["kind"].choices = ServiceArrangement.Kind.choices
+        else:
+            self.fields["kind"].choices = ALL_KINDS
         self.fields["provider_municipality"].queryset = members(pilot)
+        self.fields["provider_organisation"].queryset = Organisation.objects.all()
         self.fields["recipient"].queryset = members(pilot)
         self.fields["allocation"].queryset = pilot_allocations(pilot)
         self.helper = helper(
@@ -291,11 +329,48 @@ class ArrangementForm(forms.ModelForm):
             "note",
         )
 
+    @staticmethod
+    def initial_from(record) -> dict:
+        if isinstance(record, ServiceProduction):
+            return {
+                "kind": PRODUCES,
+                "provider_municipality": record.producer,
+                "recipient": record.recipient,
+                "description": record.description,
+                "note": record.note,
+            }
+        return forms.model_to_dict(record, fields=services.ARRANGEMENT_FIELDS)
+
     def clean(self):
+        """The services' checks. Like a ModelForm's instance, the record being edited takes
+        the cleaned values."""
         cleaned = super().clean()
-        fields = {name: cleaned.get(name) for name in self.Meta.fields if name in cleaned}
-        if "kind" in fields:
-            services.check_arrangement(
-                ServiceArrangement(pk=self.instance.pk, pilot=self.instance.pilot, **fields)
-            )
+        if "kind" not in cleaned:
+            return cleaned
+        try:
+            if cleaned["kind"] == PRODUCES:
+                self._check_production(cleaned)
+            else:
+                self._check_arrangement(cleaned)
+        except ValidationError as error:
+            add_service_error(self, error)
         return cleaned
+
+    def _check_production(self, cleaned):
+        production = self.record or ServiceProduction(pilot=self.pilot)
+        production.producer = cleaned.get("provider_municipality")
+        production.recipient = cleaned.get("recipient")
+        production.description = cleaned.get("description", "")
+        production.note = cleaned.get("note", "")
+        try:
+            check_service_production(production)
+        except ValidationError as error:
+            raise production_error(error) from None
+
+    def _check_arrangement(self, cleaned):
+        arrangement = self.record or ServiceArrangement(pilot=self.pilot)
+        for name in services.ARRANGEMENT_FIELDS:
+            if name in cleaned:
+                setattr(arrangement, name, cleaned[name])
+        services.check_arrangement(arrangement)
+        arrangement.full_clean(exclude=["key"])

@@ -1,5 +1,5 @@
 """Where service is given: service points, on-duty schedules, placements of staff, and
-arrangements of which municipality or organisation serves whom."""
+arrangements of which municipality or organisation serves a client group or the whole area."""
 
 from decimal import Decimal
 
@@ -260,11 +260,11 @@ class Placement(models.Model):
 
 
 class ServiceArrangement(models.Model):
-    """Who serves whom: X produces Y's services; one party serves a client group across the
-    pilot; or a remote service reaches the whole area."""
+    """Who serves whom beyond the points: one party serves a client group across the pilot,
+    or a remote service reaches the whole area (or one municipality). Which municipality
+    produces another's services is municipalities.ServiceProduction."""
 
     class Kind(models.TextChoices):
-        PRODUCES = "produces", _("produces the services of")
         CLIENT_GROUP = "client_group", _("serves a client group across the pilot")
         REMOTE = "remote", _("remote service for the whole area")
 
@@ -328,19 +328,6 @@ class ServiceArrangement(models.Model):
                 | Q(allocation__isnull=False),
                 name="%(app_label)s_%(class)s_has_provider",
                 violation_error_message=_("Name who provides the service."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind="produces")
-                | Q(recipient__isnull=False, provider_municipality__isnull=False),
-                name="%(app_label)s_%(class)s_produces_names_both",
-                violation_error_message=_(
-                    "'Produces the services of' needs a providing and a served municipality."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=~Q(provider_municipality=models.F("recipient")),
-                name="%(app_label)s_%(class)s_not_self",
-                violation_error_message=_("A municipality cannot produce its own services."),
             ),
         ]
 

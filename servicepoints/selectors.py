@@ -1,4 +1,4 @@
-"""Reads for service points and arrangements.
+"""Reads for service points, arrangements and coverage.
 
 Each function issues a fixed number of queries, whatever the number of points, placements,
 municipalities or arrangements; pages pin these counts in tests.
@@ -18,22 +18,11 @@ from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext, ngettext
 
 from core.formatting import format_number
-from municipalities.models import Municipality, PilotMembership
+from municipalities.models import Municipality, ServiceProduction
+from municipalities.selectors import members_with_producer
 
 from .models import WEEKDAYS as ISO_WEEKDAYS
 from .models import OnDutySchedule, Placement, ServiceArrangement, ServicePoint
-
-
-def produces_for(pilot) -> dict[int, list[int]]:
-    """{producing municipality id: [ids of municipalities whose services it produces]}."""
-    result: dict[int, list[int]] = defaultdict(list)
-    rows = ServiceArrangement.objects.filter(
-        pilot=pilot, kind=ServiceArrangement.Kind.PRODUCES
-    ).values_list("provider_municipality_id", "recipient_id")
-    for provider, recipient in rows.order_by("pk"):
-        result[provider].append(recipient)
-    return dict(result)
-
 
 # --- the on-duty rhythm in words ------------------------------------------------------------
 
@@ -253,8 +242,8 @@ class CoveragePoint:
 class CoverageRow:
     municipality: Municipality
     points: list[CoveragePoint] = field(default_factory=list)
-    produced_by: list[ServiceArrangement] = field(default_factory=list)
-    produces: list[ServiceArrangement] = field(default_factory=list)
+    produced_by: list[ServiceProduction] = field(default_factory=list)
+    produces: list[ServiceProduction] = field(default_factory=list)
     client_groups: list[ServiceArrangement] = field(default_factory=list)
     remote: list[ServiceArrangement] = field(default_factory=list)
 
@@ -271,6 +260,7 @@ class CoverageRow:
 @dataclass
 class Coverage:
     rows: list[CoverageRow]
+    productions: list[ServiceProduction]
     arrangements: list[ServiceArrangement]
 
     @property
@@ -279,17 +269,15 @@ class Coverage:
 
 
 def coverage(pilot) -> Coverage:
-    """Per member municipality: open points serving it or located in it, the arrangements
-    that produce its services, and the client-group and remote services that reach it.
+    """Per member municipality: open points serving it or located in it, the municipality
+    that produces its services (or those it produces for), and the client-group and remote
+    services that reach it.
 
-    Four queries: members, open points, the points' municipalities served, arrangements.
+    Four queries: members with their producers, open points, the points' municipalities
+    served, arrangements.
     """
-    members = [
-        membership.municipality
-        for membership in PilotMembership.objects.filter(pilot=pilot)
-        .select_related("municipality")
-        .order_by("municipality__name_fi")
-    ]
+    members = members_with_producer(pilot)
+    productions = [m.production for m in members if m.production is not None]
     points = list(open_points(pilot))
     served_rows = ServicePoint.serves.through.objects.filter(
         open_q("servicepoint__"), servicepoint__pilot=pilot
@@ -317,25 +305,22 @@ def coverage(pilot) -> Coverage:
         # Points in the municipality itself first, then those elsewhere that serve it.
         row.points.sort(key=lambda item: item.located_elsewhere)
 
-    kinds = ServiceArrangement.Kind
+    for production in productions:
+        rows[production.recipient_id].produced_by.append(production)
+        if production.producer_id in rows:
+            rows[production.producer_id].produces.append(production)
     for arrangement in arrangements:
-        if arrangement.kind == kinds.PRODUCES:
-            if arrangement.recipient_id in rows:
-                rows[arrangement.recipient_id].produced_by.append(arrangement)
-            if arrangement.provider_municipality_id in rows:
-                rows[arrangement.provider_municipality_id].produces.append(arrangement)
-            continue
         # Client-group and remote services reach the whole pilot unless they name one
         # municipality served.
         targets = [arrangement.recipient_id] if arrangement.recipient_id else list(rows)
         for municipality_id in targets:
             if municipality_id not in rows:
                 continue
-            if arrangement.kind == kinds.CLIENT_GROUP:
+            if arrangement.kind == ServiceArrangement.Kind.CLIENT_GROUP:
                 rows[municipality_id].client_groups.append(arrangement)
             else:
                 rows[municipality_id].remote.append(arrangement)
-    return Coverage(rows=list(rows.values()), arrangements=arrangements)
+    return Coverage(rows=list(rows.values()), productions=productions, arrangements=arrangements)
 
 
 # --- the weekly grid -----------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Writes for service points, on-duty schedules, placements and arrangements.
+"""Writes for service points, on-duty schedules, placements and arrangements (which
+municipality produces whose services is written by municipalities.productions).
 
 Each function validates (the model's fields and constraints plus the rules that span
 models), saves in one transaction and leaves a history record. In a request the history
@@ -14,6 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -23,8 +25,23 @@ from staffing.models import Allocation, Organisation
 from .models import WEEKDAYS, OnDutySchedule, Placement, ServiceArrangement, ServicePoint
 from .selectors import format_days
 
-#: Path segments the point pages share with the pilot-wide pages (see urls.py).
-RESERVED_SLUGS = frozenset({"uusi", "kattavuus", "viikko", "jarjestelyt"})
+
+def reserved_slugs(patterns) -> frozenset[str]:
+    """The first path segment of every pattern but the point pages ("<point>/…"): a point
+    named like one would be hidden behind a pilot-wide page."""
+    segments = {str(pattern.pattern).split("/", 1)[0] for pattern in patterns}
+    return frozenset(segment for segment in segments if segment and "<" not in segment)
+
+
+def _reserved_in_urls() -> frozenset[str]:
+    from .urls import urlpatterns  # here, not above: urls imports views, which import us
+
+    return reserved_slugs(urlpatterns)
+
+
+#: Path segments the point pages share with the pilot-wide pages, read from urls.py on first
+#: use.
+RESERVED_SLUGS = SimpleLazyObject(_reserved_in_urls)
 SLUG_MAX = ServicePoint._meta.get_field("slug").max_length
 KEY_MAX = ServiceArrangement._meta.get_field("key").max_length
 
@@ -353,55 +370,14 @@ def check_arrangement(arrangement: ServiceArrangement) -> None:
     _check_members(pilot, [arrangement.provider_municipality], "provider_municipality")
     _check_members(pilot, [arrangement.recipient], "recipient")
     _check_allocation(pilot, arrangement.allocation)
-    kinds = ServiceArrangement.Kind
-    if arrangement.kind == kinds.PRODUCES:
-        errors = {}
-        if arrangement.provider_municipality is None:
-            errors["provider_municipality"] = _("Name the municipality that produces the services.")
-        if arrangement.recipient is None:
-            errors["recipient"] = _("Name the municipality whose services are produced.")
-        if errors:
-            raise ValidationError(errors, code="produces_names_both")
-        if arrangement.provider_municipality != arrangement.recipient:
-            _check_producers(arrangement)  # producing its own services: the model's rule
-    if arrangement.kind == kinds.CLIENT_GROUP and not arrangement.client_group.strip():
+    if (
+        arrangement.kind == ServiceArrangement.Kind.CLIENT_GROUP
+        and not arrangement.client_group.strip()
+    ):
         raise ValidationError(
             {"client_group": _("Name the client group served across the pilot.")},
             code="client_group",
         )
-
-
-def _check_producers(arrangement: ServiceArrangement) -> None:
-    """One level of "produces the services of": a municipality has at most one producer, and
-    a producer is not itself produced by another, nor the produced one a producer."""
-    provider, recipient = arrangement.provider_municipality, arrangement.recipient
-    others = ServiceArrangement.objects.filter(
-        pilot=arrangement.pilot, kind=ServiceArrangement.Kind.PRODUCES
-    ).select_related("provider_municipality", "recipient")
-    if arrangement.pk is not None:
-        others = others.exclude(pk=arrangement.pk)
-    errors = {}
-    existing = others.filter(recipient=recipient).first()
-    if existing is not None:
-        errors["recipient"] = _(
-            "%(provider)s already produces the services of %(recipient)s; a municipality "
-            "can have only one producer."
-        ) % {"provider": existing.provider_municipality, "recipient": recipient}
-    else:
-        existing = others.filter(provider_municipality=recipient).first()
-        if existing is not None:
-            errors["recipient"] = _(
-                "%(recipient)s produces the services of %(other)s, so no other municipality "
-                "can produce its services."
-            ) % {"recipient": recipient, "other": existing.recipient}
-    existing = others.filter(recipient=provider).first()
-    if existing is not None:
-        errors["provider_municipality"] = _(
-            "The services of %(provider)s are produced by %(other)s, so it cannot produce "
-            "another municipality's services."
-        ) % {"provider": provider, "other": existing.provider_municipality}
-    if errors:
-        raise ValidationError(errors, code="producer_chain")
 
 
 def _provider_from_allocation(arrangement: ServiceArrangement) -> None:
@@ -412,15 +388,9 @@ def _provider_from_allocation(arrangement: ServiceArrangement) -> None:
 
 
 def _arrangement_key(arrangement: ServiceArrangement) -> str:
-    if arrangement.kind == ServiceArrangement.Kind.PRODUCES:
-        base = f"{arrangement.provider_municipality.name_fi}-{arrangement.recipient.name_fi}"
-    else:
-        provider = arrangement.provider_municipality or arrangement.provider_organisation
-        base = " ".join(
-            str(part)
-            for part in (provider, arrangement.client_group or arrangement.description)
-            if part
-        )
+    provider = arrangement.provider_municipality or arrangement.provider_organisation
+    parts = (provider, arrangement.client_group or arrangement.description)
+    base = " ".join(str(part) for part in parts if part)
     taken = set(
         ServiceArrangement.objects.filter(pilot=arrangement.pilot).values_list("key", flat=True)
     )

@@ -1,5 +1,7 @@
 """Mounted at kokeilut/<pilot>/toimipisteet/. The pilot-wide pages come before
-"<point>/", and services.RESERVED_SLUGS keeps points from taking their names."""
+"<point>/", and services.RESERVED_SLUGS (read from the patterns here) keeps points from
+taking their names. A production ("X produces Y's services") is named by the code of the
+municipality served."""
 
 from django.urls import path
 
@@ -20,6 +22,16 @@ urlpatterns = [
         "jarjestelyt/<slug:arrangement>/poista/",
         views.ArrangementDeleteView.as_view(),
         name="arrangement-delete",
+    ),
+    path(
+        "jarjestelyt/tuotanto/<str:recipient>/muokkaa/",
+        views.ProductionUpdateView.as_view(),
+        name="production-edit",
+    ),
+    path(
+        "jarjestelyt/tuotanto/<str:recipient>/poista/",
+        views.ProductionDeleteView.as_view(),
+        name="production-delete",
     ),
     path("<slug:point>/", views.ServicePointDetailView.as_view(), name="servicepoint-detail"),
     path("<slug:point>/muokkaa/", views.ServicePointUpdateView.as_view(), name="servicepoint-edit"),

@@ -18,10 +18,20 @@ from django_tables2 import SingleTableMixin
 from core.forms import add_service_error
 from core.permissions import PilotAccessMixin
 from core.tables import ExportTableMixin
+from municipalities import productions
+from municipalities.models import ServiceProduction
 
 from . import selectors, services
 from .filtersets import ServicePointFilterSet
-from .forms import ArrangementForm, CloseForm, PlacementForm, ScheduleForm, ServicePointForm
+from .forms import (
+    PRODUCES,
+    ArrangementForm,
+    CloseForm,
+    PlacementForm,
+    ScheduleForm,
+    ServicePointForm,
+    production_error,
+)
 from .models import Placement, ServiceArrangement, ServicePoint
 from .tables import ServicePointTable
 
@@ -262,52 +272,106 @@ class PlacementDeleteView(PlacementMixin, ServiceFormView):
         services.placement_delete(placement=self.placement, user=user)
 
 
+def _production_fields(data) -> dict:
+    """ArrangementForm's data of a production as the production services' arguments."""
+    return {
+        "producer": data["provider_municipality"],
+        "recipient": data["recipient"],
+        "description": data["description"],
+        "note": data["note"],
+    }
+
+
 class ArrangementMixin:
+    nav_active = "coverage"
+
     def get_success_url(self):
         return reverse("coverage", kwargs={"pilot": self.pilot.slug}) + "#arrangements"
-
-    @cached_property
-    def arrangement(self):
-        return get_object_or_404(
-            ServiceArrangement, pilot=self.pilot, key=self.kwargs["arrangement"]
-        )
 
 
 class ArrangementCreateView(ArrangementMixin, ServiceFormView):
     form_class = ArrangementForm
     title = _("New service arrangement")
-    nav_active = "coverage"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "pilot": self.pilot}
 
     def perform(self, data, user):
-        return services.arrangement_create(pilot=self.pilot, **data, user=user)
+        if data["kind"] != PRODUCES:
+            return services.arrangement_create(pilot=self.pilot, **data, user=user)
+        try:
+            return productions.service_production_create(
+                pilot=self.pilot, **_production_fields(data), user=user
+            )
+        except ValidationError as error:
+            raise production_error(error) from None
 
 
-class ArrangementUpdateView(ArrangementMixin, ServiceFormView):
+class ArrangementRecordMixin(ArrangementMixin):
+    """The arrangement named by its key in the URL."""
+
+    @cached_property
+    def record(self):
+        return get_object_or_404(
+            ServiceArrangement, pilot=self.pilot, key=self.kwargs["arrangement"]
+        )
+
+
+class ProductionRecordMixin(ArrangementMixin):
+    """The production of the municipality whose code the URL names."""
+
+    @cached_property
+    def record(self):
+        return get_object_or_404(
+            ServiceProduction.objects.select_related("producer", "recipient"),
+            pilot=self.pilot,
+            recipient__code=self.kwargs["recipient"],
+        )
+
+
+class ArrangementEditMixin:
     form_class = ArrangementForm
     title = _("Edit service arrangement")
-    nav_active = "coverage"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "pilot": self.pilot, "instance": self.arrangement}
+        return {**super().get_form_kwargs(), "pilot": self.pilot, "record": self.record}
 
+    def get_initial(self):
+        return ArrangementForm.initial_from(self.record)
+
+
+class ArrangementUpdateView(ArrangementEditMixin, ArrangementRecordMixin, ServiceFormView):
     def perform(self, data, user):
-        return services.arrangement_update(arrangement=self.arrangement, **data, user=user)
+        return services.arrangement_update(arrangement=self.record, **data, user=user)
 
 
-class ArrangementDeleteView(ArrangementMixin, ServiceFormView):
+class ProductionUpdateView(ArrangementEditMixin, ProductionRecordMixin, ServiceFormView):
+    def perform(self, data, user):
+        try:
+            return productions.service_production_update(
+                production=self.record, **_production_fields(data), user=user
+            )
+        except ValidationError as error:
+            raise production_error(error) from None
+
+
+class ArrangementDeleteMixin:
     form_class = forms.Form
     template_name = "servicepoints/confirm_delete.html"
     title = _("Remove service arrangement")
     submit_label = _("Remove")
     success_message = _("The service arrangement was removed.")
     danger = True
-    nav_active = "coverage"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(subject=self.arrangement, **kwargs)
+        return super().get_context_data(subject=self.record, **kwargs)
 
+
+class ArrangementDeleteView(ArrangementDeleteMixin, ArrangementRecordMixin, ServiceFormView):
     def perform(self, data, user):
-        services.arrangement_delete(arrangement=self.arrangement, user=user)
+        services.arrangement_delete(arrangement=self.record, user=user)
+
+
+class ProductionDeleteView(ArrangementDeleteMixin, ProductionRecordMixin, ServiceFormView):
+    def perform(self, data, user):
+        productions.service_production_delete(production=self.record, user=user)

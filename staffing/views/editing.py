@@ -33,7 +33,7 @@ from core.forms import add_service_error
 from core.permissions import PilotAccessMixin
 from core.tables import BaseTable, NumberColumn
 from municipalities.models import Municipality, MunicipalityGroup
-from servicepoints.selectors import produces_for
+from municipalities.selectors import produces_for
 
 from .. import services
 from ..forms import (

@@ -24,6 +24,7 @@ from tests.factories.municipalities import (
     PilotFactory,
     PilotMembershipFactory,
     PilotStatisticFactory,
+    ServiceProductionFactory,
 )
 from tests.factories.servicepoints import (
     OnDutyScheduleFactory,
@@ -118,6 +119,23 @@ CASES = [
         "municipalities_municipalitygroup_unique_slug",
         _unique(MunicipalityGroupFactory, name="Toinen ryhmä"),
         "The pilot already has a group with this short name.",
+    ),
+    Case(
+        "municipalities_serviceproduction_one_producer",
+        lambda: (
+            lambda production: copy_of(
+                production, producer=PilotMembershipFactory(pilot=production.pilot).municipality
+            )
+        )(ServiceProductionFactory()),
+        "Another municipality already produces this municipality's services; a municipality "
+        "can have only one producer.",
+    ),
+    Case(
+        "municipalities_serviceproduction_not_self",
+        lambda: (lambda production: changed(production, recipient=production.producer))(
+            ServiceProductionFactory()
+        ),
+        "A municipality cannot produce its own services.",
     ),
     Case(
         "municipalities_clientstatistic_one_per_date",
@@ -294,20 +312,6 @@ CASES = [
         lambda: copy_of(ServiceArrangementFactory(), key="toinen", provider_organisation=None),
         "Name who provides the service.",
     ),
-    Case(
-        "servicepoints_servicearrangement_produces_names_both",
-        lambda: copy_of(ServiceArrangementFactory(produces=True), key="toinen", recipient=None),
-        "'Produces the services of' needs a providing and a served municipality.",
-    ),
-    Case(
-        "servicepoints_servicearrangement_not_self",
-        lambda: (
-            lambda arrangement: copy_of(
-                arrangement, key="toinen", recipient=arrangement.provider_municipality
-            )
-        )(ServiceArrangementFactory(produces=True)),
-        "A municipality cannot produce its own services.",
-    ),
 ]
 
 
@@ -385,6 +389,7 @@ FACTORIES = [
     MunicipalityGroupFactory,
     ClientStatisticFactory,
     PilotStatisticFactory,
+    ServiceProductionFactory,
     OrganisationFactory,
     ServiceNeedFactory,
     StaffingPlanFactory,
@@ -489,9 +494,9 @@ def test_factories_keep_related_objects_consistent():
     assert figure.plan.pilot == figure.pilot == figure.pool.plan.pilot
     placement = PlacementFactory(allocation=line)
     assert placement.organisation == line.organisation
-    produces = ServiceArrangementFactory(produces=True)
+    produces = ServiceProductionFactory()
     members = set(produces.pilot.municipalities.all())
-    assert {produces.provider_municipality, produces.recipient} <= members
-    assert produces.provider_municipality != produces.recipient
+    assert {produces.producer, produces.recipient} <= members
+    assert produces.producer != produces.recipient
     group = MunicipalityGroupFactory(members=[MunicipalityFactory(), MunicipalityFactory()])
     assert set(group.members.all()) <= set(group.pilot.municipalities.all())

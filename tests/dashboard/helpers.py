@@ -19,8 +19,8 @@ from tests.factories.municipalities import (
     MunicipalityGroupFactory,
     PilotFactory,
     PilotMembershipFactory,
+    ServiceProductionFactory,
 )
-from tests.factories.servicepoints import ServiceArrangementFactory
 from tests.factories.staffing import (
     AllocationFactory,
     AllocationPartFactory,
@@ -166,9 +166,7 @@ def build_pilot(scale, *, target="80"):
     group.members.set(municipalities[: 2 * scale])
     ungrouped = municipalities[2 * scale :]
     for provider, recipient in zip(ungrouped[::2], ungrouped[1::2], strict=False):
-        ServiceArrangementFactory(
-            pilot=pilot, produces=True, provider_municipality=provider, recipient=recipient
-        )
+        ServiceProductionFactory(pilot=pilot, producer=provider, recipient=recipient)
     dates = [datetime.date(2023, 1, 1) + datetime.timedelta(days=30 * i) for i in range(scale + 1)]
     for on in dates:
         for index, municipality in enumerate(municipalities):

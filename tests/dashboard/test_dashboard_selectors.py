@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from servicepoints.selectors import produces_for
+from municipalities.selectors import produces_for
 from staffing.dashboard_selectors import plan_dashboard
 from staffing.models import DeclaredFigure, StaffingPlan
 from tests.dashboard.helpers import load_seeds

@@ -20,6 +20,7 @@ from municipalities.models import (
     Pilot,
     PilotMembership,
     PilotStatistic,
+    ServiceProduction,
     SubRegion,
 )
 
@@ -34,6 +35,7 @@ __all__ = [
     "PilotFactory",
     "PilotMembershipFactory",
     "PilotStatisticFactory",
+    "ServiceProductionFactory",
     "SubRegionFactory",
 ]
 
@@ -141,3 +143,21 @@ class PilotStatisticFactory(DjangoModelFactory):
             of_measure=Measure.JOB_SEEKERS,
             is_approximate=True,
         )
+
+
+def member_of_pilot(stub):
+    """A new municipality, a member of the pilot of the object being built."""
+    return PilotMembershipFactory(pilot=stub.pilot).municipality
+
+
+class ServiceProductionFactory(DjangoModelFactory):
+    """A new member municipality of the pilot produces another new member's services."""
+
+    class Meta:
+        model = ServiceProduction
+
+    pilot = factory.SubFactory(PilotFactory)
+    producer = factory.LazyAttribute(member_of_pilot)
+    recipient = factory.LazyAttribute(member_of_pilot)
+    description = factory.Sequence(lambda n: f"Palvelujen tuottaminen {n}")
+    note = ""

@@ -11,7 +11,7 @@ from factory.django import DjangoModelFactory
 
 from servicepoints.models import OnDutySchedule, Placement, ServiceArrangement, ServicePoint
 
-from .municipalities import MunicipalityFactory, PilotFactory, PilotMembershipFactory
+from .municipalities import MunicipalityFactory, PilotFactory, member_of_pilot
 from .staffing import OrganisationFactory
 
 __all__ = [
@@ -85,14 +85,9 @@ class PlacementFactory(DjangoModelFactory):
     note = ""
 
 
-def _member_of_pilot(stub):
-    return PilotMembershipFactory(pilot=stub.pilot).municipality
-
-
 class ServiceArrangementFactory(DjangoModelFactory):
-    """A remote service of a new organisation. Traits: ``produces`` (a member municipality of
-    the pilot produces another member's services) and ``serving_client_group`` (a member
-    municipality serves a client group across the pilot)."""
+    """A remote service of a new organisation. Trait ``serving_client_group``: a member
+    municipality serves a client group across the pilot."""
 
     class Meta:
         model = ServiceArrangement
@@ -109,15 +104,9 @@ class ServiceArrangementFactory(DjangoModelFactory):
     note = ""
 
     class Params:
-        produces = factory.Trait(
-            kind=ServiceArrangement.Kind.PRODUCES,
-            provider_organisation=None,
-            provider_municipality=factory.LazyAttribute(_member_of_pilot),
-            recipient=factory.LazyAttribute(_member_of_pilot),
-        )
         serving_client_group = factory.Trait(
             kind=ServiceArrangement.Kind.CLIENT_GROUP,
             provider_organisation=None,
-            provider_municipality=factory.LazyAttribute(_member_of_pilot),
+            provider_municipality=factory.LazyAttribute(member_of_pilot),
             client_group="Kotoutujat (koto-asiakkaat)",
         )

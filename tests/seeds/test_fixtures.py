@@ -20,7 +20,13 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F, Sum
 
-from municipalities.models import ClientStatistic, Municipality, Pilot, PilotStatistic
+from municipalities.models import (
+    ClientStatistic,
+    Municipality,
+    Pilot,
+    PilotStatistic,
+    ServiceProduction,
+)
 from servicepoints.models import OnDutySchedule, Placement, ServiceArrangement, ServicePoint
 from staffing.apportionment import round_each_half_up
 from staffing.caseload import caseload
@@ -550,8 +556,8 @@ class TestJokilaaksot:
     def test_arrangements(self, plan_2022):
         arrangements = ServiceArrangement.objects.filter(pilot=plan_2022.pilot)
         produces = set(
-            arrangements.filter(kind="produces").values_list(
-                "provider_municipality__name_fi", "recipient__name_fi"
+            ServiceProduction.objects.filter(pilot=plan_2022.pilot).values_list(
+                "producer__name_fi", "recipient__name_fi"
             )
         )
         assert produces == {("Ylivieska", "Alavieska"), ("Kalajoki", "Merijärvi")}
@@ -570,10 +576,10 @@ class TestJokilaaksot:
         assert remote.allocation.plan == plan_2022
         assert remote.allocation.fte == D("0.4")
         assert remote.provider_organisation == remote.allocation.organisation
-        # seed 000 has two remote arrangements: three of the given kinds and remote in all
+        # seed 000 has two remote arrangements: both kinds and three remote in all
         assert set(ServiceArrangement.objects.values_list("kind", flat=True)) == {
-            "produces",
             "client_group",
             "remote",
         }
+        assert not ServiceProduction.objects.filter(pilot__slug=KOKKOLA).exists()
         assert ServiceArrangement.objects.filter(kind="remote").count() == 3

@@ -7,8 +7,11 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 
-from servicepoints.models import ServiceArrangement
-from tests.factories.municipalities import MunicipalityFactory, PilotFactory
+from tests.factories.municipalities import (
+    MunicipalityFactory,
+    PilotFactory,
+    ServiceProductionFactory,
+)
 from tests.factories.servicepoints import (
     OnDutyScheduleFactory,
     PlacementFactory,
@@ -57,12 +60,9 @@ def area(db):
         role_title="Omavalmentaja",
         days_per_week=Decimal("2"),
     )
-    produces = ServiceArrangementFactory(
+    produces = ServiceProductionFactory(
         pilot=pilot,
-        key="alakyla-ylakyla",
-        kind=ServiceArrangement.Kind.PRODUCES,
-        provider_organisation=None,
-        provider_municipality=alakyla,
+        producer=alakyla,
         recipient=ylakyla,
         description="Alakylä tuottaa Yläkylän palvelut",
     )

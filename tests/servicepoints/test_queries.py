@@ -6,8 +6,7 @@ Counted as a coordinator of the pilot, including the session, user, role and pil
 import pytest
 from django.urls import reverse
 
-from servicepoints.models import ServiceArrangement
-from tests.factories.municipalities import MunicipalityFactory
+from tests.factories.municipalities import MunicipalityFactory, ServiceProductionFactory
 from tests.factories.servicepoints import (
     OnDutyScheduleFactory,
     PlacementFactory,
@@ -63,13 +62,7 @@ def grow(area, times=20):
             allocation=AllocationFactory(plan=plan, organisation=area.organisation),
         )
         ServiceArrangementFactory(pilot=area.pilot)
-        ServiceArrangementFactory(
-            pilot=area.pilot,
-            kind=ServiceArrangement.Kind.PRODUCES,
-            provider_organisation=None,
-            provider_municipality=area.alakyla,
-            recipient=municipality,
-        )
+        ServiceProductionFactory(pilot=area.pilot, producer=area.alakyla, recipient=municipality)
         area.point.name = f"Alakylän virasto {index}"
         area.point.save()
     area.point.serves.add(*new_members)

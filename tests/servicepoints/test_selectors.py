@@ -171,8 +171,8 @@ def test_seed_coverage_has_all_thirteen_municipalities_and_no_flags(seeds):
     # in-person service elsewhere and through the "produces" arrangements.
     assert all(row.in_person for row in kokkola.rows)
     rows = {row.municipality.name_fi: row for row in jokilaaksot.rows}
-    assert [a.provider_municipality.name_fi for a in rows["Alavieska"].produced_by] == ["Ylivieska"]
-    assert [a.provider_municipality.name_fi for a in rows["Merijärvi"].produced_by] == ["Kalajoki"]
+    assert [a.producer.name_fi for a in rows["Alavieska"].produced_by] == ["Ylivieska"]
+    assert [a.producer.name_fi for a in rows["Merijärvi"].produced_by] == ["Kalajoki"]
     assert [item.point.slug for item in rows["Alavieska"].points] == ["ylivieska-origo"]
     assert all(item.located_elsewhere for item in rows["Alavieska"].points)
     assert all(

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import path
 from django.utils import translation
 
-from servicepoints import services
+from servicepoints import services, urls, views
 from servicepoints.models import OnDutySchedule, Placement, ServiceArrangement, ServicePoint
 from tests.factories.municipalities import MunicipalityFactory
 from tests.factories.servicepoints import PlacementFactory, ServicePointFactory
@@ -52,6 +53,23 @@ def test_create_derives_a_unique_slug_within_the_pilot(area, other_pilot, make_u
     )
     assert set(first.serves.all()) == {area.alakyla, area.ylakyla}
     assert {record.history_user for record in first.history.all()} == {user}
+
+
+def test_reserved_slugs_are_the_first_segments_of_the_pilot_wide_pages():
+    assert set(services.RESERVED_SLUGS) == {"uusi", "kattavuus", "viikko", "jarjestelyt"}
+    view = views.CoverageView.as_view()
+    point_page = path("<slug:point>/kartta/", view, name="point-map")
+    assert services.reserved_slugs([*urls.urlpatterns, point_page]) == services.RESERVED_SLUGS
+    pilot_page = path("kartta/", view, name="map")
+    assert services.reserved_slugs([*urls.urlpatterns, pilot_page]) == {
+        *services.RESERVED_SLUGS,
+        "kartta",
+    }
+
+
+@pytest.mark.parametrize("slug", ["uusi", "kattavuus", "viikko", "jarjestelyt"])
+def test_a_point_never_takes_the_name_of_a_pilot_wide_page(area, slug):
+    assert create(area, name=slug.capitalize()).slug == f"{slug}-2"
 
 
 @pytest.mark.parametrize("postal_code", ["6960", "696000", "ABCDE", "69 60"])
@@ -243,15 +261,6 @@ def test_placement_delete_is_recorded(area, make_user):
 
 
 def test_arrangement_create_with_a_key_from_the_parties(area):
-    third = MunicipalityFactory(code="903", name_fi="Keskikylä")
-    area.pilot.municipalities.add(third)
-    arrangement = services.arrangement_create(
-        pilot=area.pilot,
-        kind=ServiceArrangement.Kind.PRODUCES,
-        provider_municipality=area.alakyla,
-        recipient=third,
-    )
-    assert arrangement.key == "alakyla-keskikyla"
     group = services.arrangement_create(
         pilot=area.pilot,
         kind=ServiceArrangement.Kind.CLIENT_GROUP,
@@ -265,24 +274,9 @@ def test_arrangement_create_with_a_key_from_the_parties(area):
     ("fields", "field", "message"),
     [
         (
-            {"kind": "produces", "provider_municipality": "alakyla"},
-            "recipient",
-            "Name the municipality whose services are produced.",
-        ),
-        (
-            {"kind": "produces", "recipient": "ylakyla"},
-            "provider_municipality",
-            "Name the municipality that produces the services.",
-        ),
-        (
             {"kind": "client_group", "provider_municipality": "alakyla"},
             "client_group",
             "Name the client group served across the pilot.",
-        ),
-        (
-            {"kind": "produces", "provider_municipality": "alakyla", "recipient": "alakyla"},
-            "__all__",
-            "A municipality cannot produce its own services.",
         ),
         (
             {"kind": "remote", "description": "Ei ketään"},
@@ -311,9 +305,9 @@ def test_arrangement_update_and_delete(area):
     area.remote.refresh_from_db()
     assert (area.remote.provider_organisation, area.remote.key) == (organisation, "psykologi")
     with pytest.raises(ValidationError):
-        services.arrangement_update(arrangement=area.produces, recipient=None)
-    area.produces.refresh_from_db()
-    assert area.produces.recipient == area.ylakyla
+        services.arrangement_update(arrangement=area.remote, provider_organisation=None)
+    area.remote.refresh_from_db()
+    assert area.remote.provider_organisation == organisation
     services.arrangement_delete(arrangement=area.remote)
     assert not ServiceArrangement.objects.filter(pk=area.remote.pk).exists()
 
@@ -331,68 +325,6 @@ def test_a_placement_over_the_schedule_cannot_be_saved_again_unchanged(area):
 
 
 # --- review fixes ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def keskikyla(area):
-    third = MunicipalityFactory(code="903", name_fi="Keskikylä")
-    area.pilot.municipalities.add(third)
-    return third
-
-
-@pytest.mark.parametrize(
-    ("provider", "recipient", "field", "message"),
-    [
-        # Yläkylä already has Alakylä as its producer.
-        (
-            "keskikyla",
-            "ylakyla",
-            "recipient",
-            "Alakylä already produces the services of Yläkylä; a municipality can have only "
-            "one producer.",
-        ),
-        # Yläkylä's own services are produced by Alakylä.
-        (
-            "ylakyla",
-            "keskikyla",
-            "provider_municipality",
-            "The services of Yläkylä are produced by Alakylä, so it cannot produce another "
-            "municipality's services.",
-        ),
-        # Alakylä produces Yläkylä's services.
-        (
-            "keskikyla",
-            "alakyla",
-            "recipient",
-            "Alakylä produces the services of Yläkylä, so no other municipality can produce "
-            "its services.",
-        ),
-    ],
-)
-def test_produces_refuses_a_second_producer_or_a_chain(
-    area, keskikyla, provider, recipient, field, message
-):
-    parties = {"alakyla": area.alakyla, "ylakyla": area.ylakyla, "keskikyla": keskikyla}
-    before = ServiceArrangement.objects.count()
-    with pytest.raises(ValidationError) as error:
-        services.arrangement_create(
-            pilot=area.pilot,
-            kind=ServiceArrangement.Kind.PRODUCES,
-            provider_municipality=parties[provider],
-            recipient=parties[recipient],
-        )
-    assert error.value.message_dict[field] == [message]
-    assert ServiceArrangement.objects.count() == before
-
-
-def test_produces_checks_exclude_the_arrangement_being_edited(area, keskikyla):
-    services.arrangement_update(arrangement=area.produces, description="Uusi kuvaus")
-    services.arrangement_update(arrangement=area.produces, provider_municipality=keskikyla)
-    area.produces.refresh_from_db()
-    assert (area.produces.provider_municipality, area.produces.recipient) == (
-        keskikyla,
-        area.ylakyla,
-    )
 
 
 def test_an_arrangement_outlives_the_line_item_it_names_as_provider(area, make_user):

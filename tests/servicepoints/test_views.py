@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from municipalities.models import ServiceProduction
 from servicepoints.models import OnDutySchedule, Placement, ServiceArrangement, ServicePoint
 from tests.factories.municipalities import MunicipalityFactory
 from tests.factories.servicepoints import PlacementFactory, ServicePointFactory
@@ -29,6 +30,8 @@ EDIT_PAGES = [
     "arrangement-create",
     "arrangement-edit",
     "arrangement-delete",
+    "production-edit",
+    "production-delete",
 ]
 
 
@@ -43,15 +46,15 @@ def url(name, area):
         kwargs["placement"] = area.placement.pk
     if name in ("arrangement-edit", "arrangement-delete"):
         kwargs["arrangement"] = area.remote.key
+    if name in ("production-edit", "production-delete"):
+        kwargs["recipient"] = area.produces.recipient.code
     return reverse(name, kwargs=kwargs)
 
 
 def recorded_changes():
     """Rows and history rows of every model here: equal before and after means unchanged."""
-    return [
-        (model.objects.count(), model.history.count())
-        for model in (ServicePoint, OnDutySchedule, Placement, ServiceArrangement)
-    ]
+    models = (ServicePoint, OnDutySchedule, Placement, ServiceArrangement, ServiceProduction)
+    return [(model.objects.count(), model.history.count()) for model in models]
 
 
 @pytest.fixture
@@ -561,7 +564,7 @@ def test_a_second_producer_is_refused_on_the_form(as_role, area, english):
 
     # Editing the one arrangement does not conflict with itself.
     edit = reverse(
-        "arrangement-edit", kwargs={"pilot": area.pilot.slug, "arrangement": area.produces.key}
+        "production-edit", kwargs={"pilot": area.pilot.slug, "recipient": area.ylakyla.code}
     )
     response = client.post(
         edit,

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from municipalities.models import ClientStatistic, Municipality, Pilot
-from servicepoints.selectors import produces_for
+from municipalities.selectors import produces_for
 from staffing import caseload
 from staffing.models import Allocation, DeclaredFigure, StaffingPlan
 from staffing.rounding import quantize
