@@ -137,9 +137,10 @@ def main():
         from django.urls import NoReverseMatch, reverse
 
         from municipalities.models import Pilot
-        from municipalities.selectors import produces_for
         from staffing.models import StaffingPlan
-        from staffing.selectors import pilot_summaries, plan_figures, reconcile_pilot
+        from staffing.selectors.declared import reconcile_pilot
+        from staffing.selectors.figures import plan_figures
+        from staffing.selectors.overview import pilot_summaries
 
         started = time.perf_counter()
         pilots = build(args.areas, args.municipalities, args.dates, args.lines)
@@ -156,7 +157,7 @@ def main():
         )
         measure(
             "plan_figures (one area)",
-            lambda: plan_figures(plan, produces_for=produces_for(pilot)),
+            lambda: plan_figures(plan),
             args.repeat,
         )
         measure("reconcile_pilot (one area)", lambda: reconcile_pilot(pilot), args.repeat)

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import dashboard, views
+from . import views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -24,18 +24,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
-    # Pages of one pilot: /kokeilut/<pilot>/…
-    path(
-        "kokeilut/<slug:pilot>/",
-        dashboard.PilotDashboardView.as_view(),
-        name="pilot-dashboard",
-    ),
-    path(
-        "kokeilut/<slug:pilot>/suunnitelmat/<slug:plan>/",
-        dashboard.PlanDashboardView.as_view(),
-        name="plan-dashboard",
-    ),
-    path("kokeilut/<slug:pilot>/", include("municipalities.urls")),
+    # Pages of one pilot: /kokeilut/<pilot>/… Staffing first: its dashboards are the pilot's
+    # front page (kokeilut/<pilot>/) and a plan's page (kokeilut/<pilot>/suunnitelmat/<plan>/).
     path("kokeilut/<slug:pilot>/", include("staffing.urls")),
+    path("kokeilut/<slug:pilot>/", include("municipalities.urls")),
     path("kokeilut/<slug:pilot>/toimipisteet/", include("servicepoints.urls")),
 ]

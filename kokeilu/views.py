@@ -12,10 +12,9 @@ from django_tables2 import SingleTableMixin
 from core.permissions import visible_pilots
 from core.tables import ExportTableMixin
 from municipalities.filtersets import PilotFilterSet
-from staffing.selectors import pilot_summaries
+from staffing.reports.dashboard import caseload_status_text
+from staffing.selectors.overview import pilot_summaries
 from staffing.tables import PilotSummaryTable
-
-from .dashboard import caseload_status_text
 
 logger = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext, ngettext
 
 from core.formatting import format_number
+from core.history import HistoryEntry, Source, history_entries
 from municipalities.models import Municipality, ServiceProduction
 from municipalities.selectors import members_with_producer
 
@@ -155,55 +156,24 @@ def placement_rows(point: ServicePoint) -> list[PlacementRow]:
     ]
 
 
-@dataclass
-class HistoryEntry:
-    record: object  # a simple_history record of the point, its schedule or a placement
-    subject: str  # what changed: the point, its schedule, or a placement's role
-    changed: list[str]  # verbose names of the fields a change touched
-
-
-_HISTORY_IGNORED = {"id"}
-
-
-def _changed_fields(model, record, previous) -> list[str]:
-    return [
-        str(field.verbose_name)
-        for field in model._meta.concrete_fields
-        if field.attname not in _HISTORY_IGNORED
-        and getattr(record, field.attname) != getattr(previous, field.attname)
-    ]
-
-
 def point_history(point: ServicePoint, *, limit: int = 15) -> list[HistoryEntry]:
     """The latest recorded changes of a point, its schedule and its placements, who made
-    them and which fields changed: three queries, however long the history."""
+    them and which fields changed (`entry.changed`): three queries, however long the history."""
+    with_user = ("history_user",)
+    points = point.history.select_related(*with_user)
+    schedules = OnDutySchedule.history.filter(service_point_id=point.pk).select_related(*with_user)
+    placements = Placement.history.filter(service_point_id=point.pk).select_related(*with_user)
     sources = [
-        (ServicePoint, point.history.all(), lambda record: gettext("service point")),
-        (
-            OnDutySchedule,
-            OnDutySchedule.history.filter(service_point_id=point.pk),
-            lambda record: gettext("on-duty schedule"),
-        ),
-        (
+        Source("point", ServicePoint, points, lambda r: gettext("service point")),
+        Source("schedule", OnDutySchedule, schedules, lambda r: gettext("on-duty schedule")),
+        Source(
+            "placement",
             Placement,
-            Placement.history.filter(service_point_id=point.pk),
-            lambda record: gettext("placement: %(role)s") % {"role": record.role_title},
+            placements,
+            lambda r: gettext("placement: %(role)s") % {"role": r.role_title},
         ),
     ]
-    entries = []
-    for model, records, subject in sources:
-        previous_by_object = {}
-        for record in records.select_related("history_user").order_by("history_date", "history_id"):
-            previous = previous_by_object.get(record.id)
-            changed = (
-                _changed_fields(model, record, previous)
-                if previous is not None and record.history_type == "~"
-                else []
-            )
-            previous_by_object[record.id] = record
-            entries.append(HistoryEntry(record=record, subject=subject(record), changed=changed))
-    entries.sort(key=lambda entry: entry.record.history_date, reverse=True)
-    return entries[:limit]
+    return history_entries(sources)[:limit]
 
 
 def pilot_arrangements(pilot):

@@ -33,6 +33,7 @@ from django.db.models import F, Max
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.history import change_reason
 from municipalities.models import PilotMembership
 
 from .models import (
@@ -43,6 +44,7 @@ from .models import (
     ResourcePool,
     StaffingPlan,
 )
+from .selectors.history import APPROVED, COPIED, RESTORED
 
 STALE_LINE_MESSAGE = _(
     "Someone else changed this line after you opened it; your change was not saved. "
@@ -232,6 +234,7 @@ def _as_version(version) -> int:
 
 
 def _save(instance, user, reason: str | None = None) -> None:
+    """Save with history: the acting user and, from `core.history.change_reason`, why."""
     instance._history_user = user
     if reason:
         instance._change_reason = reason
@@ -410,7 +413,7 @@ def allocation_restore(*, allocation: Allocation, history_id: int, user, version
         allocation=allocation,
         version=version,
         user=user,
-        reason=f"restored:{record.history_id}:{when}",
+        reason=change_reason(RESTORED, history_id=record.history_id, date=when),
         **values,
     )
 
@@ -508,7 +511,7 @@ def plan_copy(
         if copy.valid_to and copy.valid_to < copy.valid_from:
             copy.valid_to = None
         copy.full_clean()
-        _save(copy, user, reason=f"copied:{source.pk}")
+        _save(copy, user, reason=change_reason(COPIED, plan=source.pk))
         lines = source.allocations.prefetch_related("parts").order_by("position")
         for line in lines:
             parts = list(line.parts.all())
@@ -516,7 +519,7 @@ def plan_copy(
             line._state.adding = True
             line.plan = copy
             line.version = 1
-            _save(line, user, reason=f"copied:{source.pk}")
+            _save(line, user, reason=change_reason(COPIED, plan=source.pk))
             for part in parts:
                 part.pk = part.id = None
                 part._state.adding = True
@@ -546,5 +549,5 @@ def plan_approve(*, plan: StaffingPlan, user, version=None) -> StaffingPlan:
         if not Allocation.objects.filter(plan=current).exists():
             raise ValidationError(_("A plan without lines cannot be approved."))
         current.status = StaffingPlan.Status.APPROVED
-        _save(current, user, reason="approved")
+        _save(current, user, reason=change_reason(APPROVED))
     return current

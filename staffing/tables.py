@@ -1,4 +1,5 @@
-"""Listings of the staffing app: the pilots' comparison on the home page and the line items."""
+"""Listings of the staffing app: the pilots' comparison on the home page, the line items and
+the plans of a pilot."""
 
 import django_tables2 as tables
 from django.utils.html import format_html
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core import formatting
 from core.tables import BaseTable, NumberColumn
 
-from .models import Allocation
+from .models import Allocation, StaffingPlan
 
 
 class ChangeColumn(NumberColumn):
@@ -124,5 +125,41 @@ class AllocationTable(BaseTable):
 
     def __init__(self, *args, totals=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Sums of every filtered line (all pages), from `staffing.dashboard_selectors`.
+        # Sums of every filtered line (all pages), from `selectors.totals.allocation_totals`.
         self.totals = totals
+
+
+class PlanTable(BaseTable):
+    name = tables.Column(verbose_name=_("Plan"), linkify=lambda record: record.get_absolute_url())
+    kind = tables.Column(verbose_name=_("Kind"))
+    status = tables.TemplateColumn(
+        template_name="staffing/plan_list_status.html", verbose_name=_("Status")
+    )
+    valid_from = tables.DateColumn(verbose_name=_("Valid from"), format="j.n.Y")
+    valid_to = tables.DateColumn(verbose_name=_("Valid to"), format="j.n.Y")
+    based_on = tables.Column(verbose_name=_("Copied from"), accessor="based_on__name")
+    fte = NumberColumn(verbose_name=_("FTE"), kind="fte", orderable=False)
+    client_work_fte = NumberColumn(verbose_name=_("Client-work FTE"), kind="fte", orderable=False)
+    actions = tables.TemplateColumn(
+        template_name="staffing/plan_list_actions.html",
+        verbose_name=_("Actions"),
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta(BaseTable.Meta):
+        model = StaffingPlan
+        fields = ()
+        sequence = (
+            "name",
+            "kind",
+            "status",
+            "valid_from",
+            "valid_to",
+            "based_on",
+            "fte",
+            "client_work_fte",
+            "actions",
+        )
+        attrs = {**BaseTable.Meta.attrs, "data-testid": "plan-table"}
+        row_attrs = {"data-plan": lambda record: record.slug}

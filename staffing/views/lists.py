@@ -7,9 +7,9 @@ from django_tables2 import SingleTableMixin
 from core.permissions import PilotAccessMixin
 from core.tables import ExportTableMixin
 
-from ..dashboard_selectors import allocation_totals
 from ..filtersets import AllocationFilterSet
 from ..models import Allocation
+from ..selectors.totals import allocation_totals
 from ..tables import AllocationTable
 
 

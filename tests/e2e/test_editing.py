@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from core.formatting import format_caseload, format_fte
 from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 from staffing.models import Allocation, StaffingPlan
-from staffing.selectors import plan_figures
+from staffing.selectors.figures import plan_figures
 from tests.conftest import assert_only_local_requests
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 from municipalities.models import ClientStatistic, PilotMembership
 from staffing.models import Allocation, AllocationPart, StaffingPlan
-from staffing.selectors import plan_figures
+from staffing.selectors.figures import plan_figures
 from tests.factories.municipalities import (
     ClientStatisticFactory,
     MunicipalityFactory,

@@ -86,6 +86,15 @@ def test_plan_records_show_approval_and_copy(client, world):
     assert "Copied from Suunnitelma 2024" in copy_history
 
 
+def test_a_reason_stored_as_plain_text_before_is_shown_as_stored(client, world):
+    record = world.line.history.latest()
+    type(record).objects.filter(history_id=record.history_id).update(
+        history_change_reason="copied:12"
+    )
+    client.force_login(world.coordinator)
+    assert "copied:12" in client.get(plan_url("plan-history", world)).content.decode()
+
+
 def test_restore_from_the_history_page(client, world):
     services.allocation_update(
         allocation=world.line,

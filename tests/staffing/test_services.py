@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 from django.utils import translation
 
+from core.history import parse_reason
 from staffing import services
 from staffing.models import Allocation, AllocationPart, ResourcePool, StaffingPlan
 from tests.factories.municipalities import MunicipalityFactory, MunicipalityGroupFactory
@@ -360,7 +361,7 @@ def test_approve_checks_the_version_the_approver_saw(world):
     approved = services.plan_approve(plan=world.plan, version=seen + 1, user=world.admin)
     assert approved.is_locked
     assert approved.history.latest().history_user == world.admin
-    assert approved.history.latest().history_change_reason == "approved"
+    assert parse_reason(approved.history.latest().history_change_reason) == ("approved", {})
     with pytest.raises(services.PlanLocked):
         services.plan_approve(plan=world.plan, user=world.admin)
 
@@ -442,7 +443,8 @@ def test_restore_puts_back_an_earlier_state_as_a_new_change(world):
     )
     record = line.history.latest()
     assert record.history_user == world.admin
-    assert record.history_change_reason.startswith(f"restored:{earliest.history_id}:")
+    code, params = parse_reason(record.history_change_reason)
+    assert (code, params["history_id"]) == ("restored", earliest.history_id)
     assert line.history.count() == 3
 
 

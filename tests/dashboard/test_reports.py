@@ -5,9 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from municipalities.selectors import produces_for
-from staffing.dashboard_selectors import plan_dashboard
 from staffing.models import DeclaredFigure, StaffingPlan
+from staffing.reports.dashboard import plan_dashboard
 from tests.dashboard.helpers import load_seeds
 from tests.factories.staffing import DeclaredFigureFactory
 
@@ -21,7 +20,7 @@ def kokkola_plan(db):
 
 
 def build(plan):
-    return plan_dashboard(plan, produces_for=produces_for(plan.pilot))
+    return plan_dashboard(plan)
 
 
 def test_a_client_total_of_another_date_is_listed_but_marks_no_cell(kokkola_plan):

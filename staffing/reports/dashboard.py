@@ -1,0 +1,189 @@
+"""A plan's dashboard: every table, chart and headline figure it shows, built from the
+selectors in a constant number of queries. Every total, share and caseload comes from
+`staffing.selectors` and the pure calculations; this package only arranges them, attaches the
+declared figures of the source documents to the cells they describe and puts them into words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import PilotStatistic
+
+from ..caseload import Caseload, CaseloadStatus
+from ..models import DeclaredFigure, Organisation
+from ..selectors.declared import reconcile_pilot
+from ..selectors.figures import OrganisationCaseload, PlanFigures, UnitRow, plan_figures
+from ..selectors.lines import plan_line_roles, plan_parts, service_need_catalogue
+from ..selectors.pools import pool_splits
+from ..selectors.statistics import client_totals_by_date, pilot_level_statistics
+from ..selectors.totals import fte_by_organisation_kind, served_totals
+from .cells import DeclaredIndex, kind_order
+from .matrix import Matrix, ordered_organisations, staffing_matrix
+from .pools import PoolTable, pool_table
+from .served import ServedTable, served_table
+
+CASELOAD_STATUS = {
+    CaseloadStatus.WITHIN: _("within target"),
+    CaseloadStatus.OVER: _("over target"),
+    CaseloadStatus.NO_TARGET: _("no target set"),
+    CaseloadStatus.NO_ADVISOR: _("no advisor (no client-work FTE)"),
+}
+
+
+def caseload_status_text(status) -> str:
+    return str(CASELOAD_STATUS.get(status, ""))
+
+
+def decimal_places(precision: Decimal) -> int:
+    return max(0, -precision.normalize().as_tuple().exponent)
+
+
+def caseload_value(caseload) -> Decimal | None:
+    return caseload.rounded(1) if caseload is not None else None
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    label: str
+    values: tuple[Decimal | None, ...]
+
+
+@dataclass(frozen=True)
+class PlanDashboard:
+    figures: PlanFigures
+    fte_by_kind: tuple[tuple[str, Decimal], ...]
+    pools: PoolTable
+    matrix: Matrix
+    served: ServedTable
+    organisation_caseloads: tuple[OrganisationCaseload, ...]
+    units: tuple[UnitRow, ...]
+    declared: DeclaredIndex
+    timeline: tuple[tuple[date, Decimal], ...]
+    pilot_statistics: tuple[PilotStatistic, ...]
+
+    @property
+    def caseload(self) -> Caseload:
+        return self.figures.caseload
+
+    @property
+    def fte_chart(self) -> tuple[ChartSeries, ...]:
+        """FTE of each organisation (columns) stacked by service need (series)."""
+        return tuple(
+            ChartSeries(row.need.code if row.need else "", tuple(cell.value for cell in row.cells))
+            for row in self.matrix.rows
+            if row.kind in ("need", "unassigned") and row.has_lines
+        )
+
+
+def plan_dashboard(plan) -> PlanDashboard:
+    """Everything one plan's dashboard shows, in a constant number of queries."""
+    figures = plan_figures(plan)
+    splits = pool_splits(plan, structure=figures.structure, clients=figures.clients)
+    declared = DeclaredIndex(
+        reconcile_pilot(plan.pilot), plan=plan, statistics_date=figures.statistics_date
+    )
+    served = served_totals(plan)
+    organisations = ordered_organisations(figures.organisations, served.first_position)
+    by_kind = fte_by_organisation_kind(figures.totals, figures.organisations)
+    return PlanDashboard(
+        figures=figures,
+        fte_by_kind=tuple(sorted(by_kind.items(), key=lambda item: kind_order(item[0]))),
+        pools=pool_table(figures, splits, declared),
+        matrix=staffing_matrix(
+            figures,
+            catalogue=service_need_catalogue(),
+            parts=plan_parts(plan),
+            roles=plan_line_roles(plan),
+            organisations=organisations,
+            declared=declared,
+        ),
+        served=served_table(
+            figures, served, organisations=figures.organisations, declared=declared
+        ),
+        organisation_caseloads=tuple(
+            sorted(
+                figures.organisation_caseloads,
+                key=lambda row: organisations.index(row.organisation),
+            )
+        ),
+        units=tuple(figures.units),
+        declared=declared,
+        timeline=tuple(client_totals_by_date(plan.pilot, plan.statistics_measure)),
+        pilot_statistics=tuple(pilot_level_statistics(plan.pilot)),
+    )
+
+
+def chart_data(dashboard: PlanDashboard) -> dict:
+    """The numbers of the three charts; the page shows the same numbers in tables."""
+    matrix = dashboard.matrix
+    target = dashboard.figures.plan.pilot.target_caseload
+    return {
+        "fte": {
+            "title": gettext("FTE by organisation and service need"),
+            "axis": gettext("FTE"),
+            "labels": [str(org) for org in matrix.organisations],
+            "series": [
+                {
+                    "label": series.label or gettext("Not broken down"),
+                    "values": [Decimal(0) if value is None else value for value in series.values],
+                }
+                for series in dashboard.fte_chart
+            ],
+        },
+        "units": {
+            "title": gettext("Caseload by serving unit"),
+            "axis": gettext("Clients per client-work FTE"),
+            "label": gettext("Caseload"),
+            "targetLabel": gettext("Target"),
+            "labels": [row.label for row in dashboard.units],
+            "values": [caseload_value(row.caseload) for row in dashboard.units],
+            "target": target,
+        },
+        "timeline": {
+            "title": gettext("Clients over time"),
+            "axis": gettext("Clients"),
+            "label": capfirst(dashboard.figures.plan.get_statistics_measure_display()),
+            "labels": [date_format(on, "j.n.Y") for on, _total in dashboard.timeline],
+            "values": [total for _on, total in dashboard.timeline],
+        },
+    }
+
+
+def metric_label(figure) -> str:
+    if isinstance(figure, DeclaredFigure):
+        return str(figure.get_metric_display())
+    return str(figure.get_measure_display())
+
+
+def page_rows(dashboard: PlanDashboard) -> dict:
+    """The dashboard's rows in words: statuses, metric names and decimals of each figure."""
+    return {
+        "charts": chart_data(dashboard),
+        "caseload_status": caseload_status_text(dashboard.caseload.status),
+        "reconciliation": [
+            {
+                "item": item,
+                "metric": metric_label(item.figure),
+                "places": decimal_places(item.result.precision),
+                "is_share": item.result.kind == "share",
+            }
+            for item in dashboard.declared.figures
+        ],
+        "organisation_kinds": dict(Organisation.Kind.choices),
+        "unit_rows": [
+            {"row": row, "status": caseload_status_text(row.caseload.status)}
+            for row in dashboard.units
+        ],
+        "organisation_rows": [
+            {"row": row, "status": caseload_status_text(row.caseload.status)}
+            for row in dashboard.organisation_caseloads
+        ],
+    }

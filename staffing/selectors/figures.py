@@ -1,0 +1,198 @@
+"""A plan's figures: totals, clients and caseloads of the pilot, each organisation and each
+serving unit, in a constant number of queries.
+
+Every figure is computed from line items and statistics by the pure functions in `caseload`;
+the serving units come from the "X produces Y's services" relation of the pilot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from municipalities.models import Municipality
+from municipalities.selectors import produces_for
+
+from ..caseload import Caseload, ServingUnit, caseload, serving_units, unit_caseloads
+from ..models import Organisation, ServiceNeed, StaffingPlan
+from .statistics import ZERO, PilotStructure, pilot_structure, plan_counts
+from .totals import Figures, PlanTotals, ServedKey, plans_totals
+
+
+@dataclass(frozen=True)
+class OrganisationCaseload:
+    organisation: Organisation
+    figures: Figures
+    clients: Decimal
+    caseload: Caseload
+    area: str  # "pilot" when any line serves the whole pilot, else "municipalities"
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """A serving unit (a municipality with those it produces services for) or a group."""
+
+    label: str
+    municipalities: tuple[Municipality, ...]
+    figures: Figures
+    caseload: Caseload
+
+
+@dataclass
+class PlanFigures:
+    plan: StaffingPlan
+    structure: PilotStructure
+    statistics_date: date | None
+    clients: dict[int, Decimal]
+    totals: PlanTotals
+    organisations: dict[int, Organisation]
+    service_needs: list[ServiceNeed]
+    caseload: Caseload
+    organisation_caseloads: list[OrganisationCaseload]
+    units: list[UnitRow]
+    pilot_wide: Figures
+
+    @property
+    def client_total(self) -> Decimal:
+        return sum(self.clients.values(), ZERO)
+
+
+def plan_figures(plan: StaffingPlan) -> PlanFigures:
+    """Everything a plan's pages show, in a constant number of queries."""
+    return plans_figures([plan])[0]
+
+
+def plans_figures(plans: Sequence[StaffingPlan]) -> list[PlanFigures]:
+    """`plan_figures` of plans of one pilot; the pilot's structure and serving relation are
+    read once for all of them."""
+    if not plans:
+        return []
+    pilot = plans[0].pilot
+    if any(plan.pilot_id != pilot.pk for plan in plans):
+        raise ValueError("plans_figures takes plans of one pilot")
+    structure = pilot_structure(pilot)
+    relation = produces_for(pilot)
+    totals = plans_totals([plan.pk for plan in plans])
+    return [
+        _figures(plan, structure, relation, totals.get(plan.pk) or PlanTotals()) for plan in plans
+    ]
+
+
+def _figures(
+    plan: StaffingPlan,
+    structure: PilotStructure,
+    relation: Mapping[int, Iterable[int]],
+    totals: PlanTotals,
+) -> PlanFigures:
+    on, clients = plan_counts(plan)
+    organisations = Organisation.objects.in_bulk(list(totals.by_organisation))
+    needs = list(ServiceNeed.objects.filter(pk__in=[k for k in totals.by_service_need if k]))
+    target = plan.pilot.target_caseload
+    pilot_caseload = caseload(
+        clients=sum(clients.values(), ZERO),
+        client_work_fte=totals.total.client_work_fte,
+        target=target,
+    )
+    org_caseloads = []
+    for org_id, figures in totals.by_organisation.items():
+        area_clients, area = _area_clients(
+            totals.served_by_organisation[org_id], structure, clients
+        )
+        org_caseloads.append(
+            OrganisationCaseload(
+                organisation=organisations[org_id],
+                figures=figures,
+                clients=area_clients,
+                caseload=caseload(
+                    clients=area_clients, client_work_fte=figures.client_work_fte, target=target
+                ),
+                area=area,
+            )
+        )
+    org_caseloads.sort(key=lambda row: (-row.figures.fte, row.organisation.name))
+    return PlanFigures(
+        plan=plan,
+        structure=structure,
+        statistics_date=on,
+        clients=clients,
+        totals=totals,
+        organisations=organisations,
+        service_needs=needs,
+        caseload=pilot_caseload,
+        organisation_caseloads=org_caseloads,
+        units=_unit_rows(structure, clients, totals, relation, target),
+        pilot_wide=totals.pilot_wide,
+    )
+
+
+def _area_clients(
+    served: set[ServedKey], structure: PilotStructure, clients: Mapping[int, Decimal]
+) -> tuple[Decimal, str]:
+    if None in served or not served:
+        return sum(clients.values(), ZERO), "pilot"
+    municipalities: set[int] = set()
+    group_members = {group.pk: members for group, members in structure.groups}
+    for kind, pk in served:
+        if kind == "m":
+            municipalities.add(pk)
+        else:
+            municipalities.update(group_members.get(pk, ()))
+    return sum((clients.get(pk, ZERO) for pk in municipalities), ZERO), "municipalities"
+
+
+def _add_members(figures: Figures, members: Iterable[int], totals: PlanTotals) -> None:
+    for member in members:
+        if member in totals.by_municipality:
+            member_figures = totals.by_municipality[member]
+            figures.add(member_figures.fte, member_figures.client_work_fte)
+
+
+def _unit_rows(structure, clients, totals, relation, target) -> list[UnitRow]:
+    by_id = structure.municipality_by_id
+    grouped = structure.grouped_ids
+    ungrouped = [m.pk for m in structure.municipalities if m.pk not in grouped]
+    relevant = {
+        producer: [r for r in recipients if r in ungrouped]
+        for producer, recipients in relation.items()
+        if producer in ungrouped
+    }
+    units: list[ServingUnit] = serving_units(municipalities=ungrouped, produces_for=relevant)
+    rows = []
+    cw = {pk: figures.client_work_fte for pk, figures in totals.by_municipality.items()}
+    counts = {pk: clients.get(pk, ZERO) for pk in ungrouped}
+    for unit, result in zip(
+        units,
+        unit_caseloads(units=units, clients=counts, client_work_fte=cw, target=target),
+        strict=True,
+    ):
+        figures = Figures()
+        _add_members(figures, unit.members, totals)
+        members = tuple(by_id[m] for m in unit.members)
+        rows.append(
+            UnitRow(
+                label=" + ".join(m.name for m in members),
+                municipalities=members,
+                figures=figures,
+                caseload=result.caseload,
+            )
+        )
+    for group, member_ids in structure.groups:
+        figures = Figures()
+        group_figures = totals.by_group.get(group.pk)
+        if group_figures:
+            figures.add(group_figures.fte, group_figures.client_work_fte)
+        _add_members(figures, member_ids, totals)
+        group_clients = sum((clients.get(m, ZERO) for m in member_ids), ZERO)
+        rows.append(
+            UnitRow(
+                label=str(group),
+                municipalities=tuple(by_id[m] for m in member_ids if m in by_id),
+                figures=figures,
+                caseload=caseload(
+                    clients=group_clients, client_work_fte=figures.client_work_fte, target=target
+                ),
+            )
+        )
+    return rows

@@ -1,0 +1,112 @@
+"""The home page's overview: each pilot's plan in force and its headline figures, in a fixed
+number of queries whatever the number of pilots."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from municipalities.models import ClientStatistic, Measure, Pilot
+
+from ..caseload import Caseload, caseload
+from ..models import Allocation, StaffingPlan
+from .statistics import ZERO, exact_count, exact_fte, usable_statistics_date
+
+
+@dataclass(frozen=True)
+class PilotSummary:
+    pilot: Pilot
+    plan: StaffingPlan | None
+    statistics_date: date | None
+    clients: Decimal | None
+    previous_date: date | None
+    previous_clients: Decimal | None
+    fte: Decimal
+    client_work_fte: Decimal
+    caseload: Caseload | None
+
+    @property
+    def clients_change(self) -> Decimal | None:
+        if self.clients is None or self.previous_clients is None:
+            return None
+        return self.clients - self.previous_clients
+
+
+def current_plan(
+    plans: Iterable[StaffingPlan], *, today: date | None = None
+) -> StaffingPlan | None:
+    """The plan in force: the latest-starting non-scenario plan that has started, preferring
+    approved ones; else the earliest upcoming one."""
+    today = today or date.today()
+    candidates = [p for p in plans if p.kind == StaffingPlan.Kind.PLAN]
+    started = [p for p in candidates if p.valid_from <= today]
+    if started:
+        return max(
+            started,
+            key=lambda p: (p.status == StaffingPlan.Status.APPROVED, p.valid_from, p.pk),
+        )
+    return min(candidates, key=lambda p: (p.valid_from, p.pk), default=None)
+
+
+def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> list[PilotSummary]:
+    """Headline figures for many pilots in four queries whatever their number."""
+    pilots = list(pilots)
+    plans_by_pilot: dict[int, list[StaffingPlan]] = defaultdict(list)
+    for plan in StaffingPlan.objects.filter(pilot__in=pilots):
+        plans_by_pilot[plan.pilot_id].append(plan)
+    chosen = {pilot.pk: current_plan(plans_by_pilot[pilot.pk], today=today) for pilot in pilots}
+    plan_ids = [plan.pk for plan in chosen.values() if plan]
+    line_totals = {
+        row["plan_id"]: row
+        for row in Allocation.objects.filter(plan__in=plan_ids)
+        .values("plan_id")
+        .annotate(fte=Sum("fte"), client_work_fte=Sum("client_work_fte"))
+        .order_by()
+    }
+    stat_rows = (
+        ClientStatistic.objects.filter(municipality__memberships__pilot__in=pilots)
+        .values("municipality__memberships__pilot", "date", "measure")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    sums: dict[tuple[int, str], dict[date, Decimal]] = defaultdict(dict)
+    for row in stat_rows:
+        key = (row["municipality__memberships__pilot"], row["measure"])
+        sums[key][row["date"]] = exact_count(row["total"])
+
+    summaries = []
+    for pilot in pilots:
+        plan = chosen[pilot.pk]
+        measure = plan.statistics_measure if plan else Measure.CLIENTS
+        by_date = sums.get((pilot.pk, measure), {})
+        dates = sorted(by_date, reverse=True)
+        on = usable_statistics_date(plan.statistics_date if plan else None, dates)
+        earlier = [d for d in dates if on and d < on]
+        previous = earlier[0] if earlier else None
+        totals = line_totals.get(plan.pk) if plan else None
+        fte = exact_fte(totals["fte"]) if totals else ZERO
+        cw = exact_fte(totals["client_work_fte"]) if totals else ZERO
+        clients = by_date.get(on) if on else None
+        summaries.append(
+            PilotSummary(
+                pilot=pilot,
+                plan=plan,
+                statistics_date=on,
+                clients=clients,
+                previous_date=previous,
+                previous_clients=by_date.get(previous) if previous else None,
+                fte=fte,
+                client_work_fte=cw,
+                caseload=(
+                    caseload(clients=clients, client_work_fte=cw, target=pilot.target_caseload)
+                    if clients is not None
+                    else None
+                ),
+            )
+        )
+    return summaries

@@ -1,0 +1,71 @@
+"""Pilot and plan dashboards: what managers open every week, printable and exportable.
+
+Every figure, row and chart series comes from `staffing.reports`; these views pick the plan
+and answer with the page or one of its tables as a file.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.views.generic import TemplateView
+
+from core.permissions import PilotAccessMixin
+
+from ..models import StaffingPlan
+from ..reports.dashboard import page_rows, plan_dashboard
+from ..reports.exports import CONTENT_TYPES, EXPORTS, export_response
+from ..selectors.overview import current_plan
+
+
+class PlanDashboardView(PilotAccessMixin, TemplateView):
+    """One plan of a pilot: headline figures, tables, charts and the reconciliation."""
+
+    template_name = "staffing/dashboard/dashboard.html"
+    export_trigger_param = "_export"
+
+    def get_plan(self, plans: list[StaffingPlan]) -> StaffingPlan | None:
+        for plan in plans:
+            if plan.slug == self.kwargs["plan"]:
+                return plan
+        raise Http404
+
+    def get_dashboard(self):
+        plans = list(StaffingPlan.objects.filter(pilot=self.pilot))
+        for plan in plans:
+            plan.pilot = self.pilot
+        plan = self.get_plan(plans)
+        if plan is None:
+            return plans, None, None
+        return plans, plan, plan_dashboard(plan)
+
+    def get(self, request, *args, **kwargs):
+        self.plans, self.plan, self.dashboard = self.get_dashboard()
+        export_format = request.GET.get(self.export_trigger_param)
+        table = request.GET.get("table")
+        if export_format in CONTENT_TYPES and table in EXPORTS and self.dashboard is not None:
+            return export_response(
+                EXPORTS[table](self.dashboard),
+                filename=f"{self.pilot.slug}-{self.plan.slug}-{table}",
+                export_format=export_format,
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            nav_active="dashboard",
+            plans=self.plans,
+            plan=self.plan,
+            dashboard=self.dashboard,
+            export_formats=tuple(CONTENT_TYPES),
+        )
+        if self.dashboard is not None:
+            context.update(page_rows(self.dashboard))
+        return context
+
+
+class PilotDashboardView(PlanDashboardView):
+    """The pilot's plan in force (see `current_plan`)."""
+
+    def get_plan(self, plans):
+        return current_plan(plans)

@@ -1,0 +1,323 @@
+"""Changing a plan's lines: add, change (inline with htmx or as a page with the line's
+parts), remove, and restore a line to an earlier state from the plan's history.
+
+Every view takes its permission from `PilotAccessMixin` (``edit = True``, for GET and POST
+alike), refuses on an approved plan (`UnlockedPlanMixin`) and changes data only through
+`staffing.services`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView, View
+
+from core.forms import add_service_error
+
+from .. import services
+from ..forms import AllocationForm, PartFormSet, PartFormSetHelper
+from ..models import Allocation, ServiceNeed
+from ..selectors.history import display_value
+from ..selectors.lines import fresh_line, lines_with_parts
+from .mixins import PlanMixin, PlanPanelsMixin, UnlockedPlanMixin, is_htmx
+
+
+def changed_values(form: AllocationForm, current: Allocation) -> list[tuple[str, str, str]]:
+    """(field label, your value, current value) for fields where a refused edit differs from
+    what is saved now, so the user can redo the change."""
+    rows = []
+    data = getattr(form, "cleaned_data", {})
+    for name in services.LINE_FIELDS:
+        if name not in data:
+            continue
+        yours, theirs = data[name], getattr(current, name)
+        if (yours or None) == (theirs or None):
+            continue
+        rows.append(
+            (
+                form.fields[name].label,
+                display_value(Allocation, name, yours),
+                display_value(Allocation, name, theirs),
+            )
+        )
+    return rows
+
+
+class AllocationFormMixin(PlanMixin, UnlockedPlanMixin, PlanPanelsMixin):
+    """A line's form and, on the full page, its parts. With htmx the same URLs answer with
+    the inline row (or the add form) and the recomputed panels."""
+
+    edit = True
+    form_class = AllocationForm
+    template_name = "staffing/allocation_form.html"
+    inline_template_name = ""
+    formset = None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(pilot=self.pilot, inline=is_htmx(self.request), prefix=self.form_prefix())
+        return kwargs
+
+    def get_template_names(self):
+        return [self.inline_template_name if is_htmx(self.request) else self.template_name]
+
+    def make_formset(self, instance, *, fresh=False):
+        """The parts: on a full page, and in a POST only when the form sent them (the inline
+        forms do not). `fresh` gives an unbound formset of the parts as they are now."""
+        if self.request.method == "POST" and not fresh:
+            if "parts-TOTAL_FORMS" not in self.request.POST:
+                return None
+            formset = PartFormSet(self.request.POST, instance=instance, prefix="parts")
+        elif is_htmx(self.request):
+            return None
+        else:
+            formset = PartFormSet(instance=instance, prefix="parts")
+        # One query for the service needs of every part's select, not one per part.
+        needs = list(ServiceNeed.objects.all())
+        choices = [("", "---------"), *((need.pk, str(need)) for need in needs)]
+        for form in [*formset.forms, formset.empty_form]:
+            form.fields["shared_with"].choices = choices
+        return formset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["editable"] = True  # UnlockedPlanMixin and `edit = True` let only editors here
+        context["formset"] = self.formset
+        context["formset_helper"] = PartFormSetHelper()
+        context["cancel_url"] = self.plan_edit_url()
+        return context
+
+    def validate(self, form) -> bool:
+        valid = form.is_valid()
+        if self.formset is not None:
+            # Parts are checked against the typed FTE even when another field has an error.
+            self.formset.line_fte = form.cleaned_data.get("fte")
+            valid = self.formset.is_valid() and valid
+        return valid
+
+    def parts(self):
+        return self.formset.part_inputs() if self.formset is not None else None
+
+    def service_errors(self, form, error: ValidationError) -> None:
+        if isinstance(error, services.PartsInvalid) and self.formset is not None:
+            self.formset.add_service_errors(error)
+        else:
+            add_service_error(form, error)
+
+
+class AllocationCreateView(AllocationFormMixin, FormView):
+    """Add a line. The add form on the edit page posts here (with htmx or without); this is
+    also a page of its own, with the line's parts."""
+
+    inline_template_name = "staffing/allocation_form_add.html"
+
+    def form_prefix(self):
+        return "new"
+
+    def get(self, request, *args, **kwargs):
+        self.formset = self.make_formset(Allocation(plan=self.plan))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        self.formset = self.make_formset(Allocation(plan=self.plan))
+        if self.validate(form):
+            try:
+                line = services.allocation_create(
+                    plan=self.plan,
+                    user=request.user,
+                    parts=self.parts() or (),
+                    **form.line_fields(),
+                )
+            except services.PlanLocked as refused:
+                return self.refuse_locked(refused.message)
+            except ValidationError as error:
+                self.service_errors(form, error)
+            else:
+                messages.success(request, _("The line was added."))
+                if not is_htmx(request):
+                    return HttpResponseRedirect(self.plan_edit_url(f"line-{line.pk}"))
+                fresh = AllocationForm(pilot=self.pilot, inline=True, prefix="new")
+                main = render_to_string(
+                    self.inline_template_name,
+                    {"pilot": self.pilot, "plan": self.plan, "add_form": fresh},
+                    request,
+                )
+                return self.htmx_panels(main, lines_oob=True)
+        if is_htmx(request):
+            return TemplateResponse(
+                request,
+                self.inline_template_name,
+                {"pilot": self.pilot, "plan": self.plan, "add_form": form},
+            )
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class AllocationUpdateView(AllocationFormMixin, FormView):
+    """Change a line: with htmx its row turns into a form in place and back; without
+    JavaScript a page with the line and its parts. A save based on an older version of the
+    line is refused and the current values are shown, with the values the user sent."""
+
+    inline_template_name = "staffing/allocation_row_form.html"
+
+    @cached_property
+    def allocation(self) -> Allocation:
+        return get_object_or_404(lines_with_parts(), plan=self.plan, pk=self.kwargs["pk"])
+
+    def form_prefix(self):
+        return f"line-{self.kwargs['pk']}"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.allocation
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["line"] = self.allocation
+        return context
+
+    def get(self, request, *args, **kwargs):
+        self.formset = self.make_formset(self.allocation)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        old_need = self.allocation.service_need_id  # before the form writes to the instance
+        form = self.get_form()
+        self.formset = self.make_formset(self.allocation)
+        if not self.validate(form):
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            line = services.allocation_update(
+                allocation=self.allocation,
+                version=form.cleaned_data.get("version"),
+                user=request.user,
+                parts=self.parts(),
+                **form.line_fields(),
+            )
+        except services.PlanLocked as refused:
+            return self.refuse_locked(refused.message)
+        except services.StaleEdit as refused:
+            return self.stale(form, refused)
+        except ValidationError as error:
+            self.service_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, _("The line was saved."))
+        if not is_htmx(request):
+            return HttpResponseRedirect(self.plan_edit_url(f"line-{line.pk}"))
+        if line.service_need_id != old_need:
+            return self.htmx_panels(retarget_lines=True)  # it moves to another group
+        context = {
+            "pilot": self.pilot,
+            "plan": self.plan,
+            "editable": True,
+            "line": fresh_line(line.pk),
+        }
+        return self.htmx_panels(render_to_string("staffing/allocation_row.html", context, request))
+
+    def stale(self, form, refused: services.StaleEdit):
+        """Keep the newer data: show it in a fresh form, with what the user tried to save."""
+        if refused.current is None:
+            messages.error(self.request, refused.message)
+            if is_htmx(self.request):
+                return self.htmx_panels(retarget_lines=True)
+            return HttpResponseRedirect(self.plan_edit_url())
+        current = fresh_line(refused.current.pk)
+        self.__dict__["allocation"] = current
+        fresh = self.get_form_class()(
+            pilot=self.pilot, instance=current, inline=is_htmx(self.request), prefix=form.prefix
+        )
+        if self.formset is not None:
+            self.formset = self.make_formset(current, fresh=True)
+        context = self.get_context_data(form=fresh)
+        context.update(conflict=refused.message, your_values=changed_values(form, current))
+        return self.render_to_response(context)
+
+
+class AllocationDeleteView(PlanMixin, UnlockedPlanMixin, PlanPanelsMixin, TemplateView):
+    """Remove a line and its parts after a confirmation page (or htmx's confirm dialog)."""
+
+    edit = True
+    template_name = "staffing/allocation_confirm_delete.html"
+
+    @cached_property
+    def allocation(self) -> Allocation:
+        return get_object_or_404(
+            Allocation.objects.select_related("service_need", "organisation").prefetch_related(
+                "parts"
+            ),
+            plan=self.plan,
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["line"] = self.allocation
+        context["cancel_url"] = self.plan_edit_url(f"line-{self.allocation.pk}")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.allocation_delete(
+                allocation=self.allocation, version=request.POST.get("version"), user=request.user
+            )
+        except services.PlanLocked as refused:
+            return self.refuse_locked(refused.message)
+        except services.StaleEdit as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("The line was removed."))
+        if is_htmx(request):
+            return self.htmx_panels(retarget_lines=True)
+        return HttpResponseRedirect(self.plan_edit_url())
+
+
+class AllocationRestoreView(PlanMixin, UnlockedPlanMixin, View):
+    """POST: put a line back to the state of one of its history records."""
+
+    edit = True
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        record = get_object_or_404(
+            Allocation.history.filter(plan_id=self.plan.pk), history_id=self.kwargs["history_id"]
+        )
+        history_url = reverse(
+            "plan-history", kwargs={"pilot": self.pilot.slug, "plan": self.plan.slug}
+        )
+        line = Allocation.objects.filter(pk=record.id, plan=self.plan).first()
+        if line is None:
+            messages.error(request, services.LINE_GONE_MESSAGE)
+            return HttpResponseRedirect(history_url)
+        try:
+            services.allocation_restore(
+                allocation=line,
+                history_id=record.history_id,
+                version=request.POST.get("version"),
+                user=request.user,
+            )
+        except services.PlanLocked as refused:
+            return self.refuse_locked(refused.message)
+        except services.StaleEdit as refused:
+            messages.error(request, refused.message)
+            return HttpResponseRedirect(history_url)
+        except ValidationError as error:
+            messages.error(
+                request,
+                format_html(
+                    "{} {}",
+                    _("The line could not be restored:"),
+                    " ".join(error.messages),
+                ),
+            )
+            return HttpResponseRedirect(history_url)
+        messages.success(request, _("The line was restored to its earlier state."))
+        return HttpResponseRedirect(self.plan_edit_url(f"line-{line.pk}"))

@@ -1,0 +1,184 @@
+"""The plans of a pilot: the list, a plan's edit page, copying into a version or scenario,
+approving, comparing two plans and a plan's history.
+
+Every view takes its permission from `PilotAccessMixin` (``edit = True`` where data changes,
+for GET and POST alike) and changes data only through `staffing.services`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
+from django_tables2 import SingleTableMixin
+
+from core.forms import add_service_error
+from core.permissions import PilotAccessMixin
+
+from .. import services
+from ..forms import AllocationForm, PlanApproveForm, PlanCompareForm, PlanCopyForm
+from ..models import StaffingPlan
+from ..selectors.comparison import compare_plans
+from ..selectors.figures import plan_figures, plans_figures
+from ..selectors.history import plan_history
+from ..selectors.totals import Figures, plans_totals
+from ..tables import PlanTable
+from .mixins import PlanMixin, PlanPanelsMixin, UnlockedPlanMixin
+
+
+class PlanListView(PilotAccessMixin, SingleTableMixin, TemplateView):
+    """Every plan of the pilot with status, kind, validity, origin, totals and actions."""
+
+    template_name = "staffing/plan_list.html"
+    table_class = PlanTable
+    table_pagination = False
+
+    def get_table_data(self):
+        plans = list(
+            StaffingPlan.objects.filter(pilot=self.pilot)
+            .select_related("based_on", "pilot")
+            .order_by("-valid_from", "-pk")
+        )
+        totals = plans_totals([plan.pk for plan in plans])
+        for plan in plans:
+            figures = totals[plan.pk].total if plan.pk in totals else Figures()
+            plan.fte, plan.client_work_fte = figures.fte, figures.client_work_fte
+        return plans
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["nav_active"] = "plans"
+        return context
+
+
+class PlanEditView(PlanMixin, PlanPanelsMixin, TemplateView):
+    """One page for the whole plan: lines by service need with their parts, the add form and
+    the totals. An approved plan is shown read-only with an offer to make a new version."""
+
+    edit = True
+    template_name = "staffing/plan_edit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.panel_context())
+        if context["editable"]:
+            context["add_form"] = AllocationForm(pilot=self.pilot, inline=True, prefix="new")
+        return context
+
+
+class PlanCopyView(PlanMixin, FormView):
+    """Copy a plan (approved or not) into a new version or a what-if scenario."""
+
+    edit = True
+    form_class = PlanCopyForm
+    template_name = "staffing/plan_copy.html"
+
+    def get_initial(self):
+        return {"name": _("%(name)s, new version") % {"name": self.plan.name}}
+
+    def form_valid(self, form):
+        try:
+            copy = services.plan_copy(
+                plan=self.plan,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                valid_from=form.cleaned_data.get("valid_from"),
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The copy was made. You can edit it now."))
+        return HttpResponseRedirect(
+            reverse("plan-edit", kwargs={"pilot": self.pilot.slug, "plan": copy.slug})
+        )
+
+
+class PlanApproveView(PlanMixin, UnlockedPlanMixin, PlanPanelsMixin, FormView):
+    """Approve a draft after seeing its totals; refused if it changed since the page opened."""
+
+    edit = True
+    form_class = PlanApproveForm
+    template_name = "staffing/plan_approve.html"
+
+    def get_initial(self):
+        return {"version": self.plan.version}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["figures"] = plan_figures(self.plan)
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.plan_approve(
+                plan=self.plan, version=form.cleaned_data["version"], user=self.request.user
+            )
+        except services.PlanLocked as refused:
+            return self.refuse_locked(refused.message)
+        except services.StaleEdit as refused:
+            self.plan.refresh_from_db()
+            fresh = self.get_form_class()(initial={"version": refused.current.version})
+            return self.render_to_response(
+                self.get_context_data(form=fresh, conflict=refused.message)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The plan was approved. It is now locked."))
+        return HttpResponseRedirect(reverse("plan-list", kwargs={"pilot": self.pilot.slug}))
+
+
+class PlanCompareView(PilotAccessMixin, TemplateView):
+    """Two plans of the pilot side by side (?a=<slug>&b=<slug>)."""
+
+    template_name = "staffing/compare.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plans = StaffingPlan.objects.filter(pilot=self.pilot).select_related("pilot")
+        data = self.request.GET if {"a", "b"} & set(self.request.GET) else None
+        form = PlanCompareForm(data, plans=plans, initial=self._defaults(plans))
+        context.update(form=form, nav_active="compare")
+        if form.is_bound and form.is_valid():
+            plan_a, plan_b = form.cleaned_data["a"], form.cleaned_data["b"]
+            figures_a, figures_b = plans_figures([plan_a, plan_b])
+            context.update(
+                plan_a=plan_a,
+                plan_b=plan_b,
+                figures_a=figures_a,
+                figures_b=figures_b,
+                comparison=compare_plans(figures_a, figures_b),
+            )
+        return context
+
+    @staticmethod
+    def _defaults(plans):
+        ordered = sorted(plans, key=lambda plan: plan.pk)
+        if not ordered:
+            return {}
+        newest = ordered[-1]
+        older = newest.based_on_id and next(
+            (plan for plan in ordered if plan.pk == newest.based_on_id), None
+        )
+        older = older or (ordered[-2] if len(ordered) > 1 else newest)
+        return {"a": older.slug, "b": newest.slug}
+
+
+class PlanHistoryView(PlanMixin, TemplateView):
+    """Who changed what and when in the plan; a line can be restored to an earlier state."""
+
+    template_name = "staffing/history.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        editable = self.can_edit and not self.plan.is_locked
+        entries = plan_history(self.plan, can_restore=editable)
+        page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(page=page, entries=page.object_list, editable=editable)
+        return context
