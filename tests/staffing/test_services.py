@@ -301,32 +301,6 @@ def test_delete_removes_parts_with_history_and_checks_the_version(world):
     )
 
 
-def test_part_services_check_and_raise_the_line_version(world):
-    part = services.part_create(
-        allocation=world.line, version=1, user=world.admin, label="josta koto", fte=Decimal("2")
-    )
-    assert part.position == 2
-    with pytest.raises(services.StaleEdit):
-        services.part_update(part=part, version=1, user=world.admin, fte=Decimal("1"))
-    updated = services.part_update(part=part, version=2, user=world.admin, fte=Decimal("1.5"))
-    assert updated.fte == Decimal("1.5")
-    with pytest.raises(ValidationError) as refused:
-        services.part_update(part=part, version=3, user=world.admin, fte=Decimal("5"))
-    with translation.override("en"):
-        assert messages_of(refused.value) == {
-            "fte": ["An “of which” part cannot be more than its line's FTE."]
-        }
-    with pytest.raises(ValidationError) as refused:
-        services.part_create(
-            allocation=world.line, version=3, user=world.admin, label=" ", fte=Decimal("1")
-        )
-    assert "label" in refused.value.message_dict
-    services.part_delete(part=part, version=3, user=world.admin)
-    assert not AllocationPart.objects.filter(pk=part.pk).exists()
-    world.line.refresh_from_db()
-    assert world.line.version == 4
-
-
 # --- locked plans, copies, approval -------------------------------------------------------------
 
 
@@ -339,10 +313,12 @@ def test_approved_plan_refuses_every_change_of_its_contents(world):
             allocation=world.line, version=1, user=world.admin, note="x"
         ),
         lambda: services.allocation_delete(allocation=world.line, version=1, user=world.admin),
-        lambda: services.part_create(
-            allocation=world.line, version=1, user=world.admin, label="x", fte=Decimal("1")
+        lambda: services.allocation_update(
+            allocation=world.line,
+            version=1,
+            user=world.admin,
+            parts=[services.PartInput(part=world.part, delete=True)],
         ),
-        lambda: services.part_delete(part=world.part, version=1, user=world.admin),
     ]
     for attempt in attempts:
         with pytest.raises(services.PlanLocked):
