@@ -384,6 +384,30 @@ def test_copy_brings_lines_parts_and_pools_as_a_new_draft(world):
     assert world.plan.allocations.get(position=1).note == ""
 
 
+def test_copy_takes_the_next_short_name_when_its_own_was_taken_meanwhile(world, monkeypatch):
+    """The short name chosen is taken by the time the copy is saved (another copy named alike
+    was saved in between): the copy is saved under the next free one."""
+    from staffing.services import plans
+
+    real = plans.unique_slug
+    calls = []
+
+    def taken_meanwhile(text, *, taken, **kwargs):
+        slug = real(text, taken=taken, **kwargs)
+        if not calls:
+            StaffingPlan.objects.create(
+                pilot=world.pilot, name=text, slug=slug, valid_from=world.plan.valid_from
+            )
+        calls.append(slug)
+        return slug
+
+    monkeypatch.setattr(plans, "unique_slug", taken_meanwhile)
+    copy = services.plan_copy(plan=world.plan, name="Mitä jos", kind="scenario", user=world.admin)
+    assert calls == ["mita-jos", "mita-jos-2"]
+    assert copy.slug == "mita-jos-2"
+    assert copy.allocations.count() == 2
+
+
 def test_copy_needs_a_name_and_a_kind(world):
     before = fingerprint()
     with pytest.raises(ValidationError):
@@ -486,3 +510,63 @@ def test_two_simultaneous_saves_of_one_version_cannot_both_win():
     world.line.refresh_from_db()
     assert (world.line.role_title, world.line.version) == (winner, 2)
     assert world.line.history.filter(history_type="~").count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_copies_with_one_name_both_get_a_short_name():
+    """Two coordinators copy the plan under the same name at the same moment: both find the
+    same short name free, the later INSERT breaks the unique constraint and takes the next free
+    name instead of failing. On PostgreSQL both threads pick the name before either saves (the
+    second INSERT waits for the first to commit); SQLite's shared in-memory test database
+    answers "table is locked" to a concurrent writer, so there the threads just race."""
+    from staffing.services import plans
+
+    world = build_world()
+    barrier = threading.Barrier(2)
+    picked = threading.Barrier(2)
+    real = plans.unique_slug
+    outcomes = []
+
+    def pick_together(*args, **kwargs):
+        slug = real(*args, **kwargs)
+        if connection.vendor == "postgresql" and not getattr(local, "waited", False):
+            local.waited = True
+            picked.wait(timeout=10)
+        return slug
+
+    local = threading.local()
+
+    def copy(user):
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(
+                services.plan_copy(plan=world.plan, name="Mitä jos", kind="scenario", user=user)
+            )
+        except OperationalError:
+            outcomes.append("locked")
+        finally:
+            connection.close()
+
+    plans_module_patch = pytest.MonkeyPatch()
+    plans_module_patch.setattr(plans, "unique_slug", pick_together)
+    try:
+        threads = [
+            threading.Thread(target=copy, args=(world.coordinator,)),
+            threading.Thread(target=copy, args=(world.admin,)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        plans_module_patch.undo()
+    assert len(outcomes) == 2
+    copies = [outcome for outcome in outcomes if outcome != "locked"]
+    if connection.vendor != "sqlite":
+        assert len(copies) == 2, outcomes
+    assert copies
+    assert sorted(copy.slug for copy in copies) == ["mita-jos", "mita-jos-2"][: len(copies)]
+    saved = StaffingPlan.objects.filter(name="Mitä jos")
+    assert sorted(saved.values_list("slug", flat=True)) == sorted(c.slug for c in copies)
+    for plan in saved:
+        assert plan.allocations.count() == 2
