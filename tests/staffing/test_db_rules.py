@@ -61,7 +61,7 @@ def test_the_database_alone_refuses_a_part_above_its_line(line):
     AllocationPart.objects.filter(pk=part.pk).update(fte=D("1.00"))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_without_part_rules_keeps_the_triggers_through_a_table_rebuild():
     """SQLite rebuilds a table to alter it; the rebuild fails while a trigger names the table.
     Wrapped in WithoutPartRules it runs, and the triggers are there after it, both ways."""
@@ -82,7 +82,7 @@ def test_without_part_rules_keeps_the_triggers_through_a_table_rebuild():
     assert db_rules.missing_triggers(connection) == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sqlmigrate_shows_the_triggers():
     out = io.StringIO()
     call_command("sqlmigrate", "staffing", "0004", stdout=out)
