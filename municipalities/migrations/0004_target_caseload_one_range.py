@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('municipalities', '0002_versions'),
+        ('municipalities', '0003_service_production'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
