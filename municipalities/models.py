@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.natural_keys import natural_key_manager
+from core.versioning import VersionedModel
 
-from .querysets import ClientStatisticQuerySet, MunicipalityQuerySet, PilotQuerySet
+from .querysets import ClientStatisticQuerySet, MunicipalityQuerySet
 
 municipality_code_validator = RegexValidator(
     r"^[0-9]{3}$", _("A municipality code is three digits, for example 009 or 272.")
@@ -24,6 +25,10 @@ sub_region_code_validator = RegexValidator(
 )
 
 COUNT_DIGITS = {"max_digits": 9, "decimal_places": 0}
+
+#: The smallest target caseload (one decimal place), checked by the field and the database.
+TARGET_CASELOAD_MIN = Decimal("0.1")
+TARGET_CASELOAD_MESSAGE = _("The target caseload must be greater than zero.")
 
 
 class SubRegion(models.Model):
@@ -116,7 +121,7 @@ class Pilot(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.1"))],
+        validators=[MinValueValidator(TARGET_CASELOAD_MIN, message=TARGET_CASELOAD_MESSAGE)],
         help_text=_("Clients per client-work FTE that the pilot aims not to exceed."),
     )
     municipalities = models.ManyToManyField(
@@ -133,7 +138,7 @@ class Pilot(models.Model):
         help_text=_("Users of the coordinators group who may edit this pilot."),
     )
 
-    objects = natural_key_manager("slug", queryset=PilotQuerySet)
+    objects = natural_key_manager("slug")
 
     class Meta:
         ordering = ["name"]
@@ -146,9 +151,10 @@ class Pilot(models.Model):
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.CheckConstraint(
-                condition=Q(target_caseload__isnull=True) | Q(target_caseload__gt=0),
+                condition=Q(target_caseload__isnull=True)
+                | Q(target_caseload__gte=TARGET_CASELOAD_MIN),
                 name="%(app_label)s_%(class)s_target_positive",
-                violation_error_message=_("The target caseload must be greater than zero."),
+                violation_error_message=TARGET_CASELOAD_MESSAGE,
             ),
         ]
 
@@ -315,7 +321,7 @@ class StatisticBase(models.Model):
         abstract = True
 
 
-class ClientStatistic(StatisticBase):
+class ClientStatistic(VersionedModel, StatisticBase):
     """A count of clients (or one of their breakdowns) in a municipality on a date.
 
     Only counts are stored, never anything about a person.
@@ -328,12 +334,6 @@ class ClientStatistic(StatisticBase):
         related_name="statistics",
     )
     value = models.DecimalField(_("count"), **COUNT_DIGITS)
-    version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        editable=False,
-        help_text=_("Raised by every saved change; a save based on an older version is refused."),
-    )
     history = HistoricalRecords()
 
     objects = natural_key_manager(

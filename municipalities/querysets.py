@@ -2,12 +2,9 @@ from django.db import models
 from django.db.models import Max
 
 
-class PilotQuerySet(models.QuerySet):
-    pass
-
-
 class MunicipalityQuerySet(models.QuerySet):
     def in_pilot(self, pilot):
+        """The pilot's member municipalities."""
         return self.filter(memberships__pilot=pilot)
 
 

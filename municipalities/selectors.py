@@ -21,7 +21,7 @@ def members_with_producer(pilot: Pilot) -> list[Municipality]:
     whose services it receives (its producer loaded), or None. One query: a recipient has
     at most one producer in a pilot, so the join adds no rows."""
     members = list(
-        Municipality.objects.filter(memberships__pilot=pilot)
+        Municipality.objects.in_pilot(pilot)
         .annotate(
             production=FilteredRelation(
                 "productions_received", condition=Q(productions_received__pilot=pilot)

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AMBIGUOUS_COUNT_MESSAGE
@@ -222,10 +222,7 @@ def _write(rows: list[CountRow], existing: dict[tuple, ClientStatistic], ids, us
         ):
             unchanged += 1
             continue
-        claimed = ClientStatistic.objects.filter(pk=current.pk, version=current.version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
+        if not ClientStatistic.claim(current.pk, version=current.version):
             conflicts = True
             continue
         current.version += 1

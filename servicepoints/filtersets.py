@@ -46,9 +46,9 @@ class ServicePointFilterSet(django_filters.FilterSet):
         if not data.get("status"):
             data["status"] = "open"
         super().__init__(data, *args, **kwargs)
-        self.filters["municipality"].queryset = Municipality.objects.filter(
-            memberships__pilot=pilot
-        ).order_by("name_fi")
+        self.filters["municipality"].queryset = Municipality.objects.in_pilot(pilot).order_by(
+            "name_fi"
+        )
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(

@@ -45,7 +45,7 @@ def days_field(**kwargs):
 
 
 def members(pilot):
-    return Municipality.objects.filter(memberships__pilot=pilot).order_by("name_fi")
+    return Municipality.objects.in_pilot(pilot).order_by("name_fi")
 
 
 def helper(*rows):

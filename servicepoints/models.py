@@ -177,10 +177,6 @@ class OnDutySchedule(models.Model):
     natural_key.dependencies = ["servicepoints.servicepoint"]
 
     @property
-    def weekday_numbers(self):
-        return [int(day) for day in self.weekdays]
-
-    @property
     def effective_days(self):
         """Days a week, from the explicit figure or the number of named weekdays."""
         if self.days_per_week is not None:

@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.functional import SimpleLazyObject
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.slugs import unique_slug
 from municipalities.models import Municipality, Pilot
 from staffing.models import Allocation, Organisation
 
@@ -63,16 +63,6 @@ def _with_user(instance, user):
     if user is not None:
         instance._history_user = user
     return instance
-
-
-def _unique_slug(base: str, taken: set[str], *, max_length: int, fallback: str) -> str:
-    base = (slugify(base) or fallback)[:max_length].strip("-") or fallback
-    candidate, number = base, 2
-    while candidate in taken or candidate in RESERVED_SLUGS:
-        suffix = f"-{number}"
-        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
-        number += 1
-    return candidate
 
 
 def _lock_point(point_id: int) -> ServicePoint:
@@ -126,7 +116,9 @@ def service_point_create(
     taken = set(ServicePoint.objects.filter(pilot=pilot).values_list("slug", flat=True))
     point = ServicePoint(
         pilot=pilot,
-        slug=_unique_slug(name, taken, max_length=SLUG_MAX, fallback="toimipiste"),
+        slug=unique_slug(
+            name, taken=taken, max_length=SLUG_MAX, fallback="toimipiste", reserved=RESERVED_SLUGS
+        ),
         name=name,
         organisation=organisation,
         municipality=municipality,
@@ -394,7 +386,9 @@ def _arrangement_key(arrangement: ServiceArrangement) -> str:
     taken = set(
         ServiceArrangement.objects.filter(pilot=arrangement.pilot).values_list("key", flat=True)
     )
-    return _unique_slug(base, taken, max_length=KEY_MAX, fallback="jarjestely")
+    return unique_slug(
+        base, taken=taken, max_length=KEY_MAX, fallback="jarjestely", reserved=RESERVED_SLUGS
+    )
 
 
 ARRANGEMENT_FIELDS = (

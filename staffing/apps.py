@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, pre_migrate
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,5 +10,4 @@ class StaffingConfig(AppConfig):
     def ready(self):
         from . import db_rules
 
-        pre_migrate.connect(db_rules.drop_before_migrate, sender=self)
-        post_migrate.connect(db_rules.install_after_migrate, sender=self)
+        checks.register(db_rules.check_part_rules, checks.Tags.database)

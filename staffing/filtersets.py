@@ -47,6 +47,4 @@ class AllocationFilterSet(django_filters.FilterSet):
             allocations__plan__pilot=pilot
         ).distinct()
         self.filters["service_need"].queryset = ServiceNeed.objects.all()
-        self.filters["municipality"].queryset = Municipality.objects.filter(
-            memberships__pilot=pilot
-        )
+        self.filters["municipality"].queryset = Municipality.objects.in_pilot(pilot)

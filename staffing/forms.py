@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,7 @@ from core.forms import FinnishDecimalField
 from municipalities.models import Municipality
 
 from . import services
-from .models import Allocation, AllocationPart, StaffingPlan
+from .models import PART_LABEL_MESSAGE, Allocation, AllocationPart, StaffingPlan
 
 
 class FteField(FinnishDecimalField):
@@ -36,7 +37,10 @@ class FteField(FinnishDecimalField):
 
 
 class AllocationForm(forms.ModelForm):
-    """A line item. `version` is the line's version the form was opened with."""
+    """A line item. `version` is the line's version the form was opened with.
+
+    The line's rules (client work within the FTE, one served) are the model's constraints:
+    the form's model validation reports them on their fields, as the service does."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -48,9 +52,9 @@ class AllocationForm(forms.ModelForm):
 
     def __init__(self, *args, pilot, inline=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["serves_municipality"].queryset = Municipality.objects.filter(
-            memberships__pilot=pilot
-        ).order_by("name_fi")
+        self.fields["serves_municipality"].queryset = Municipality.objects.in_pilot(pilot).order_by(
+            "name_fi"
+        )
         self.fields["serves_group"].queryset = pilot.groups.order_by("name")
         self.fields["organisation"].error_messages["required"] = _("Choose the organisation.")
         self.fields["client_work_fte"].required = False
@@ -112,17 +116,6 @@ class AllocationForm(forms.ModelForm):
         value = self.cleaned_data.get("client_work_fte")
         return value if value is not None else 0
 
-    def clean(self):
-        cleaned = super().clean()
-        fte, client_work = cleaned.get("fte"), cleaned.get("client_work_fte")
-        if fte is not None and client_work is not None and client_work > fte:
-            self.add_error("client_work_fte", services.CLIENT_WORK_ABOVE_FTE_MESSAGE)
-        if cleaned.get("serves_municipality") and cleaned.get("serves_group"):
-            self.add_error(
-                "serves_group", _("A line serves one municipality or one group, not both.")
-            )
-        return cleaned
-
     def line_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in services.LINE_FIELDS}
 
@@ -135,9 +128,7 @@ class AllocationPartForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["label"].error_messages["required"] = _(
-            "Name the part, for example “of which youth”."
-        )
+        self.fields["label"].error_messages["required"] = PART_LABEL_MESSAGE
 
 
 class BasePartFormSet(forms.BaseInlineFormSet):
@@ -153,9 +144,10 @@ class BasePartFormSet(forms.BaseInlineFormSet):
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
                 continue
-            fte = form.cleaned_data.get("fte")
-            if fte is not None and fte > self.line_fte:
-                form.add_error("fte", services.PART_ABOVE_LINE_MESSAGE)
+            try:
+                AllocationPart.check_within_line(form.cleaned_data.get("fte"), self.line_fte)
+            except ValidationError as error:
+                form.add_error(None, error)
 
     def part_inputs(self) -> list[services.PartInput]:
         inputs = []

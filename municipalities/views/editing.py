@@ -45,7 +45,7 @@ class ClientCountsMixin(PilotAccessMixin):
 
     @cached_property
     def municipalities(self):
-        return list(Municipality.objects.filter(memberships__pilot=self.pilot).order_by("name_fi"))
+        return list(Municipality.objects.in_pilot(self.pilot).order_by("name_fi"))
 
     @cached_property
     def measure(self) -> str:
@@ -268,9 +268,7 @@ class StatisticsTemplateView(PilotAccessMixin, View):
         kind = self.kwargs["format"]
         if kind not in TEMPLATE_FORMATS:
             raise Http404
-        municipalities = Municipality.objects.filter(memberships__pilot=self.pilot).order_by(
-            "name_fi"
-        )
+        municipalities = Municipality.objects.in_pilot(self.pilot).order_by("name_fi")
         latest = ClientStatistic.objects.for_pilot(self.pilot).latest_date()
         dataset = imports.template_dataset(self.pilot, municipalities, on=latest)
         if kind == "csv":

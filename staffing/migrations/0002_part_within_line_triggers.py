@@ -1,8 +1,5 @@
-"""Kept as a step of the migration history only.
-
-The "part ≤ its line" triggers are installed after every `migrate` by staffing.db_rules
-(post_migrate) and dropped before it (pre_migrate): created here, they broke SQLite's table
-rebuilds in later migrations of staffing_allocation.
+"""Kept as a step of the migration history only: the "part ≤ its line" triggers are
+installed by 0004 (staffing.db_rules).
 """
 
 from django.db import migrations

@@ -500,3 +500,24 @@ def test_factories_keep_related_objects_consistent():
     assert produces.producer != produces.recipient
     group = MunicipalityGroupFactory(members=[MunicipalityFactory(), MunicipalityFactory()])
     assert set(group.members.all()) <= set(group.pilot.municipalities.all())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("target", "valid"), [("0", False), ("0.1", True), ("80", True)])
+def test_target_caseload_field_and_database_share_one_range_and_message(target, valid):
+    """The field's validator and the database constraint draw the line at the same value and
+    say the same thing."""
+    pilot = PilotFactory.build(target_caseload=D(target))
+    _model, constraint = constraint_named("municipalities_pilot_target_positive")
+    with translation.override("en"):
+        if valid:
+            pilot.full_clean()
+            pilot.save()
+            return
+        with pytest.raises(ValidationError) as error:
+            pilot.full_clean()
+        assert error.value.message_dict["target_caseload"] == [
+            str(constraint.violation_error_message)
+        ]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        pilot.save()

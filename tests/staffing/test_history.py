@@ -30,7 +30,8 @@ def test_history_lists_who_changed_what_with_old_and_new_values(client, world):
         organisation=world.city,
         role_title="Omavalmentaja",
     )
-    services.part_update(part=world.part, version=2, user=world.admin, label="josta alle 30 v.")
+    world.part.label, world.part._history_user = "josta alle 30 v.", world.admin
+    world.part.save()
     services.allocation_delete(allocation=world.management, version=1, user=world.coordinator)
     client.force_login(world.manager)
     response = client.get(plan_url("plan-history", world))

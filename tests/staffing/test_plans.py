@@ -4,6 +4,7 @@ lock that follows), comparing two plans side by side."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from staffing import services
@@ -92,6 +93,23 @@ def test_copy_view_requires_a_name(client, world):
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert fingerprint() == before
+
+
+def test_copy_view_shows_a_service_error_without_a_field_above_the_form(client, world, monkeypatch):
+    """A constraint's error has no field dict: the form shows it, never a server error."""
+
+    def refuse(**kwargs):
+        raise ValidationError(services.STALE_PLAN_MESSAGE)
+
+    monkeypatch.setattr(services, "plan_copy", refuse)
+    client.force_login(world.coordinator)
+    english(client)
+    response = client.post(plan_url("plan-copy", world), {"name": "Kopio", "kind": "plan"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Someone else changed this plan after you opened it; it was not approved. "
+        "Review the current figures and approve again."
+    ]
 
 
 # --- approve ------------------------------------------------------------------------------------

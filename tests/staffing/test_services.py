@@ -302,32 +302,6 @@ def test_delete_removes_parts_with_history_and_checks_the_version(world):
     )
 
 
-def test_part_services_check_and_raise_the_line_version(world):
-    part = services.part_create(
-        allocation=world.line, version=1, user=world.admin, label="josta koto", fte=Decimal("2")
-    )
-    assert part.position == 2
-    with pytest.raises(services.StaleEdit):
-        services.part_update(part=part, version=1, user=world.admin, fte=Decimal("1"))
-    updated = services.part_update(part=part, version=2, user=world.admin, fte=Decimal("1.5"))
-    assert updated.fte == Decimal("1.5")
-    with pytest.raises(ValidationError) as refused:
-        services.part_update(part=part, version=3, user=world.admin, fte=Decimal("5"))
-    with translation.override("en"):
-        assert messages_of(refused.value) == {
-            "fte": ["An “of which” part cannot be more than its line's FTE."]
-        }
-    with pytest.raises(ValidationError) as refused:
-        services.part_create(
-            allocation=world.line, version=3, user=world.admin, label=" ", fte=Decimal("1")
-        )
-    assert "label" in refused.value.message_dict
-    services.part_delete(part=part, version=3, user=world.admin)
-    assert not AllocationPart.objects.filter(pk=part.pk).exists()
-    world.line.refresh_from_db()
-    assert world.line.version == 4
-
-
 # --- locked plans, copies, approval -------------------------------------------------------------
 
 
@@ -340,10 +314,12 @@ def test_approved_plan_refuses_every_change_of_its_contents(world):
             allocation=world.line, version=1, user=world.admin, note="x"
         ),
         lambda: services.allocation_delete(allocation=world.line, version=1, user=world.admin),
-        lambda: services.part_create(
-            allocation=world.line, version=1, user=world.admin, label="x", fte=Decimal("1")
+        lambda: services.allocation_update(
+            allocation=world.line,
+            version=1,
+            user=world.admin,
+            parts=[services.PartInput(part=world.part, delete=True)],
         ),
-        lambda: services.part_delete(part=world.part, version=1, user=world.admin),
     ]
     for attempt in attempts:
         with pytest.raises(services.PlanLocked):
@@ -407,6 +383,30 @@ def test_copy_brings_lines_parts_and_pools_as_a_new_draft(world):
         allocation=copy.allocations.get(position=1), version=1, user=world.admin, note="muutos"
     )
     assert world.plan.allocations.get(position=1).note == ""
+
+
+def test_copy_takes_the_next_short_name_when_its_own_was_taken_meanwhile(world, monkeypatch):
+    """The short name chosen is taken by the time the copy is saved (another copy named alike
+    was saved in between): the copy is saved under the next free one."""
+    from staffing.services import plans
+
+    real = plans.unique_slug
+    calls = []
+
+    def taken_meanwhile(text, *, taken, **kwargs):
+        slug = real(text, taken=taken, **kwargs)
+        if not calls:
+            StaffingPlan.objects.create(
+                pilot=world.pilot, name=text, slug=slug, valid_from=world.plan.valid_from
+            )
+        calls.append(slug)
+        return slug
+
+    monkeypatch.setattr(plans, "unique_slug", taken_meanwhile)
+    copy = services.plan_copy(plan=world.plan, name="Mitä jos", kind="scenario", user=world.admin)
+    assert calls == ["mita-jos", "mita-jos-2"]
+    assert copy.slug == "mita-jos-2"
+    assert copy.allocations.count() == 2
 
 
 def test_copy_needs_a_name_and_a_kind(world):
@@ -512,3 +512,63 @@ def test_two_simultaneous_saves_of_one_version_cannot_both_win():
     world.line.refresh_from_db()
     assert (world.line.role_title, world.line.version) == (winner, 2)
     assert world.line.history.filter(history_type="~").count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_copies_with_one_name_both_get_a_short_name():
+    """Two coordinators copy the plan under the same name at the same moment: both find the
+    same short name free, the later INSERT breaks the unique constraint and takes the next free
+    name instead of failing. On PostgreSQL both threads pick the name before either saves (the
+    second INSERT waits for the first to commit); SQLite's shared in-memory test database
+    answers "table is locked" to a concurrent writer, so there the threads just race."""
+    from staffing.services import plans
+
+    world = build_world()
+    barrier = threading.Barrier(2)
+    picked = threading.Barrier(2)
+    real = plans.unique_slug
+    outcomes = []
+
+    def pick_together(*args, **kwargs):
+        slug = real(*args, **kwargs)
+        if connection.vendor == "postgresql" and not getattr(local, "waited", False):
+            local.waited = True
+            picked.wait(timeout=10)
+        return slug
+
+    local = threading.local()
+
+    def copy(user):
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(
+                services.plan_copy(plan=world.plan, name="Mitä jos", kind="scenario", user=user)
+            )
+        except OperationalError:
+            outcomes.append("locked")
+        finally:
+            connection.close()
+
+    plans_module_patch = pytest.MonkeyPatch()
+    plans_module_patch.setattr(plans, "unique_slug", pick_together)
+    try:
+        threads = [
+            threading.Thread(target=copy, args=(world.coordinator,)),
+            threading.Thread(target=copy, args=(world.admin,)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        plans_module_patch.undo()
+    assert len(outcomes) == 2
+    copies = [outcome for outcome in outcomes if outcome != "locked"]
+    if connection.vendor != "sqlite":
+        assert len(copies) == 2, outcomes
+    assert copies
+    assert sorted(copy.slug for copy in copies) == ["mita-jos", "mita-jos-2"][: len(copies)]
+    saved = StaffingPlan.objects.filter(name="Mitä jos")
+    assert sorted(saved.values_list("slug", flat=True)) == sorted(c.slug for c in copies)
+    for plan in saved:
+        assert plan.allocations.count() == 2

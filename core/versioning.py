@@ -1,0 +1,33 @@
+"""Optimistic locking: a row carries a ``version`` that every saved change raises.
+
+A change names the version it was based on and first *claims* the row with one conditional
+``UPDATE … SET version = version + 1 WHERE pk = … AND version = …``. When no row matched,
+someone else saved (or deleted) it in between and the change is refused, so a newer value is
+never overwritten unseen. The UPDATE takes the row lock on PostgreSQL and the write lock on
+SQLite: two claims of one version can never both succeed.
+"""
+
+from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionedModel(models.Model):
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every saved change; a save based on an older version is refused."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def claim(cls, pk, *, version=None, **conditions) -> bool:
+        """Raise the version of row `pk` by one if it still has `version` (any version when
+        None) and matches `conditions`; False when no row did, and nothing changed."""
+        rows = cls._default_manager.filter(pk=pk, **conditions)
+        if version is not None:
+            rows = rows.filter(version=version)
+        return rows.update(version=F("version") + 1) == 1

@@ -1,0 +1,34 @@
+"""Organisations, service needs, staffing plans, allocation line items, resource pools and
+figures declared by source documents. ``from staffing.models import X`` names them all."""
+
+from .allocations import (
+    FTE_FIELD,
+    FTE_MAX,
+    FTE_RANGE_MESSAGE,
+    PART_ABOVE_LINE_MESSAGE,
+    PART_LABEL_MESSAGE,
+    PART_WITHIN_LINE,
+    Allocation,
+    AllocationPart,
+    fte_range,
+)
+from .declared import DeclaredFigure
+from .organisations import Organisation, ServiceNeed
+from .plans import ResourcePool, StaffingPlan
+
+__all__ = [
+    "FTE_FIELD",
+    "FTE_MAX",
+    "FTE_RANGE_MESSAGE",
+    "PART_ABOVE_LINE_MESSAGE",
+    "PART_LABEL_MESSAGE",
+    "PART_WITHIN_LINE",
+    "Allocation",
+    "AllocationPart",
+    "DeclaredFigure",
+    "Organisation",
+    "ResourcePool",
+    "ServiceNeed",
+    "StaffingPlan",
+    "fte_range",
+]

@@ -1,0 +1,156 @@
+"""What every write to a plan shares: the refusals, the FTE check, the version claims and
+saving with history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    FTE_MAX,
+    FTE_RANGE_MESSAGE,
+    PART_ABOVE_LINE_MESSAGE,
+    PART_WITHIN_LINE,
+    Allocation,
+    StaffingPlan,
+)
+
+STALE_LINE_MESSAGE = _(
+    "Someone else changed this line after you opened it; your change was not saved. "
+    "The current values are shown."
+)
+LINE_GONE_MESSAGE = _(
+    "Someone else deleted this line after you opened it; your change was not saved."
+)
+STALE_PLAN_MESSAGE = _(
+    "Someone else changed this plan after you opened it; it was not approved. "
+    "Review the current figures and approve again."
+)
+PLAN_LOCKED_MESSAGE = _("This plan is approved and locked. Make a new version to change it.")
+CONFLICT_MESSAGE = _("The change conflicts with other data of the plan; nothing was saved.")
+FTE_PLACES_MESSAGE = _("FTE has at most two decimals, for example 7,55.")
+FTE_NOT_A_NUMBER_MESSAGE = _("Enter the FTE as a number, for example 0,5.")
+FTE_REQUIRED_MESSAGE = _("Enter the FTE.")
+
+
+class EditRefused(Exception):
+    """A change that was not made; ``message`` says why, in the user's language."""
+
+    default_message = ""
+
+    def __init__(self, message=None, *, current=None):
+        self.message = message or self.default_message
+        self.current = current
+        super().__init__(str(self.message))
+
+
+class StaleEdit(EditRefused):
+    """The change was based on data someone else has changed since; ``current`` holds the
+    newer data (None when it was deleted)."""
+
+    default_message = STALE_LINE_MESSAGE
+
+
+class PlanLocked(EditRefused):
+    """The plan is approved: its contents cannot change; make a new version instead."""
+
+    default_message = PLAN_LOCKED_MESSAGE
+
+
+def as_fte(value, *, field: str = "fte") -> Decimal:
+    """A Decimal FTE within 0–99,99 with at most two decimals, or a ValidationError on `field`.
+
+    Strings may use a decimal comma ("0,5"); floats are refused (Decimal everywhere).
+    """
+    if isinstance(value, float):
+        raise TypeError(f"{field}: pass a Decimal, not a float")
+    if value is None or value == "":
+        raise ValidationError({field: FTE_REQUIRED_MESSAGE})
+    if isinstance(value, str):
+        try:
+            value = Decimal(value.strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError({field: FTE_NOT_A_NUMBER_MESSAGE}) from None
+    elif isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValidationError({field: FTE_NOT_A_NUMBER_MESSAGE})
+    if not Decimal(0) <= value <= FTE_MAX:
+        raise ValidationError({field: FTE_RANGE_MESSAGE})
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError({field: FTE_PLACES_MESSAGE})
+    return value
+
+
+def collect(errors: dict[str, list], error: ValidationError) -> None:
+    # Keep the errors themselves (lazy messages): they are translated when shown.
+    for field, error_list in error.error_dict.items():
+        errors.setdefault(field, []).extend(error_list)
+
+
+def set_fields(instance, fields: Mapping, allowed: Iterable[str]) -> None:
+    allowed = set(allowed)
+    unknown = set(fields) - allowed - {f"{name}_id" for name in allowed}
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+# --- claims (optimistic locking, core.versioning) -----------------------------------------------
+
+
+def claim_plan(plan_id: int) -> None:
+    """Count one change of the plan's contents; refuse it when the plan is approved."""
+    if not StaffingPlan.claim(plan_id, status=StaffingPlan.Status.DRAFT):
+        raise PlanLocked()
+
+
+def claim_line(allocation_id: int, version: int) -> Allocation:
+    """Raise the line's version if it is still `version`; return the line as it now is."""
+    if not Allocation.claim(allocation_id, version=version):
+        current = Allocation.objects.filter(pk=allocation_id).first()
+        raise StaleEdit(
+            LINE_GONE_MESSAGE if current is None else STALE_LINE_MESSAGE, current=current
+        )
+    return Allocation.objects.select_related("plan", "serves_group").get(pk=allocation_id)
+
+
+def as_version(version) -> int:
+    try:
+        return int(version)
+    except (TypeError, ValueError):
+        raise StaleEdit() from None
+
+
+# --- saving with history ------------------------------------------------------------------------
+
+
+def save(instance, user, reason: str | None = None) -> None:
+    """Save in a savepoint, with `user` (and `reason`) on the history record. The database
+    has the last word (a constraint or the part-within-line trigger): the rules should have
+    caught it first, but a user never sees a crash."""
+    instance._history_user = user
+    if reason:
+        instance._change_reason = reason
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        if PART_WITHIN_LINE in str(error):
+            raise ValidationError(PART_ABOVE_LINE_MESSAGE) from error
+        raise ValidationError(CONFLICT_MESSAGE) from error
+
+
+def delete(instance, user) -> None:
+    instance._history_user = user
+    instance.delete()
+
+
+def next_position(queryset) -> int:
+    return (queryset.aggregate(last=Max("position"))["last"] or 0) + 1

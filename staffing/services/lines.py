@@ -1,0 +1,259 @@
+"""Writes of a plan's lines and their "of which" parts (parts are saved with their line)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from core.history import change_reason
+from municipalities.models import Municipality
+
+from ..models import PART_LABEL_MESSAGE, Allocation, AllocationPart, StaffingPlan
+from ..selectors.history import RESTORED
+from .common import (
+    LINE_GONE_MESSAGE,
+    STALE_LINE_MESSAGE,
+    StaleEdit,
+    as_fte,
+    as_version,
+    claim_line,
+    claim_plan,
+    collect,
+    delete,
+    next_position,
+    save,
+    set_fields,
+)
+
+#: The fields of a line a coordinator edits (foreign keys by field name, as model instances).
+LINE_FIELDS = (
+    "service_need",
+    "organisation",
+    "role_title",
+    "fte",
+    "client_work_fte",
+    "serves_municipality",
+    "serves_group",
+    "note",
+)
+LINE_FOREIGN_KEYS = ("service_need", "organisation", "serves_municipality", "serves_group")
+PART_FIELDS = ("label", "fte", "shared_with")
+
+
+@dataclass
+class PartInput:
+    """One "of which" part as the line's edit form sends it.
+
+    ``part`` is the existing part (None for a new one); ``delete`` removes it.
+    """
+
+    label: str = ""
+    fte: Decimal | None = None
+    shared_with: object = None
+    part: AllocationPart | None = None
+    delete: bool = False
+
+
+class PartsInvalid(ValidationError):
+    """Errors of individual parts. ``by_index`` maps the index of a part in the list the caller
+    gave to its messages (None for a part the caller did not send)."""
+
+    def __init__(self, by_index: dict[int | None, list[str]]):
+        self.by_index = by_index
+        super().__init__([message for messages in by_index.values() for message in messages])
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def _validate_line(line: Allocation, pilot_id: int) -> None:
+    """The FTE as typed and the pilot's own municipalities and groups, then the model's own
+    validation: field validators, foreign keys that must exist and the constraints (client
+    work within the FTE, one served), each rule with its message on its field."""
+    errors: dict[str, list] = {}
+    for field in ("fte", "client_work_fte"):
+        try:
+            setattr(line, field, as_fte(getattr(line, field), field=field))
+        except ValidationError as error:
+            collect(errors, error)
+    if (
+        line.serves_municipality_id
+        and not Municipality.objects.in_pilot(pilot_id)
+        .filter(pk=line.serves_municipality_id)
+        .exists()
+    ):
+        errors.setdefault("serves_municipality", []).append(
+            _("This municipality is not a member of the pilot.")
+        )
+    if line.serves_group_id and line.serves_group.pilot_id != pilot_id:
+        errors.setdefault("serves_group", []).append(_("This group belongs to another pilot."))
+    try:
+        # Fields already refused are left out, and with them the constraints that use them.
+        line.full_clean(exclude=["plan", "position", *errors], validate_unique=False)
+    except ValidationError as error:
+        collect(errors, error)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_part(part: AllocationPart) -> None:
+    """A part's FTE and name, then the model's validation, which holds it within its line
+    (`part.allocation`, with the FTE the line is about to get)."""
+    part.fte = as_fte(part.fte)
+    if not (part.label or "").strip():
+        raise ValidationError({"label": PART_LABEL_MESSAGE})
+    part.full_clean(exclude=["allocation", "position"], validate_unique=False)
+
+
+def _prepare_parts(line: Allocation, parts: Iterable[PartInput] | None) -> list[PartInput]:
+    """Validate the parts a save will leave on the line, against the line's new FTE."""
+    parts = list(parts or ())
+    existing = {part.pk: part for part in line.parts.all()} if line.pk else {}
+    for change in parts:
+        if change.part is not None and change.part.pk not in existing:
+            raise StaleEdit(STALE_LINE_MESSAGE, current=line)
+        if change.part is not None:
+            change.part = existing[change.part.pk]
+    errors: dict[int | None, list[str]] = {}
+    for index, change in enumerate(parts):
+        if change.delete:
+            continue
+        candidate = AllocationPart(
+            allocation=line, label=change.label, fte=change.fte, shared_with=change.shared_with
+        )
+        try:
+            _validate_part(candidate)
+        except ValidationError as error:
+            errors[index] = [
+                message for messages in error.message_dict.values() for message in messages
+            ]
+            continue
+        change.fte = candidate.fte
+    # Parts the caller does not mention stay as they are and must still fit the line.
+    mentioned = {change.part.pk for change in parts if change.part is not None}
+    for part in existing.values():
+        if part.pk not in mentioned and part.fte > line.fte:
+            errors.setdefault(None, []).append(
+                _("The part “%(label)s” would be more than the line's FTE; change it too.")
+                % {"label": part.label}
+            )
+    if errors:
+        raise PartsInvalid(errors)
+    return parts
+
+
+# --- writes -------------------------------------------------------------------------------------
+
+
+def _write_parts(line: Allocation, parts: list[PartInput], user) -> None:
+    """Delete, change and add the line's parts (the line itself is saved by the caller)."""
+    for change in parts:
+        if change.delete and change.part is not None:
+            delete(change.part, user)
+    if any(change.part is None and not change.delete for change in parts):
+        position = next_position(AllocationPart.objects.filter(allocation=line))
+    for change in parts:
+        if change.delete:
+            continue
+        part = change.part
+        if part is None:
+            part = AllocationPart(allocation=line, position=position)
+            position += 1
+        elif (part.label, part.fte, part.shared_with_id) == (
+            change.label,
+            change.fte,
+            getattr(change.shared_with, "pk", None),
+        ):
+            continue  # unchanged: no history record
+        part.label, part.fte, part.shared_with = change.label, change.fte, change.shared_with
+        save(part, user)
+
+
+def allocation_create(
+    *, plan: StaffingPlan, user, parts: Iterable[PartInput] = (), **fields
+) -> Allocation:
+    """Add a line at the end of the plan, with optional "of which" parts."""
+    with transaction.atomic():
+        claim_plan(plan.pk)
+        line = Allocation(plan_id=plan.pk)
+        set_fields(line, fields, LINE_FIELDS)
+        _validate_line(line, plan.pilot_id)
+        parts = _prepare_parts(line, parts)
+        line.position = next_position(Allocation.objects.filter(plan_id=plan.pk))
+        save(line, user)
+        _write_parts(line, parts, user)
+    return line
+
+
+def allocation_update(
+    *,
+    allocation: Allocation,
+    version,
+    user,
+    parts: Iterable[PartInput] | None = None,
+    reason: str | None = None,
+    **fields,
+) -> Allocation:
+    """Change a line (and, when `parts` is given, its parts) if nobody changed it since
+    `version`; else `StaleEdit` with the current line. Returns the saved line."""
+    version = as_version(version)
+    with transaction.atomic():
+        claim_plan(allocation.plan_id)
+        line = claim_line(allocation.pk, version)
+        old_fte = line.fte
+        set_fields(line, fields, LINE_FIELDS)
+        _validate_line(line, line.plan.pilot_id)
+        parts = _prepare_parts(line, parts)
+        # The part-within-line trigger checks every statement: a line that grows is saved
+        # before its parts, a line that shrinks after them.
+        if line.fte >= old_fte:
+            save(line, user, reason)
+            _write_parts(line, parts, user)
+        else:
+            _write_parts(line, parts, user)
+            save(line, user, reason)
+    return line
+
+
+def allocation_delete(*, allocation: Allocation, version, user) -> None:
+    """Remove a line and its parts, if nobody changed it since `version`."""
+    version = as_version(version)
+    with transaction.atomic():
+        claim_plan(allocation.plan_id)
+        line = claim_line(allocation.pk, version)
+        for part in line.parts.all():
+            delete(part, user)
+        delete(line, user)
+
+
+def allocation_restore(*, allocation: Allocation, history_id: int, user, version=None):
+    """Put a line back to the state one of its history records shows.
+
+    `version` is the line's version the user saw (the history page sends it); without it the
+    restore is based on the line as it is now.
+    """
+    record = Allocation.history.filter(history_id=history_id, id=allocation.pk).first()
+    if record is None:
+        raise ValidationError(_("This earlier state does not belong to this line."))
+    if version is None:
+        version = Allocation.objects.filter(pk=allocation.pk).values_list("version", flat=True)
+        version = version.first()
+        if version is None:
+            raise StaleEdit(LINE_GONE_MESSAGE)
+    values = {f"{name}_id": getattr(record, f"{name}_id") for name in LINE_FOREIGN_KEYS}
+    values.update(
+        {name: getattr(record, name) for name in LINE_FIELDS if name not in LINE_FOREIGN_KEYS}
+    )
+    when = record.history_date.date().isoformat()
+    return allocation_update(
+        allocation=allocation,
+        version=version,
+        user=user,
+        reason=change_reason(RESTORED, history_id=record.history_id, date=when),
+        **values,
+    )
