@@ -166,9 +166,11 @@ def main():
         client = Client()
         client.force_login(user)
         pages = [("home page", "home", {})]
-        pages.append(("pilot dashboard", "pilot-dashboard", {"pilot": pilot.slug}))
-        pages.append(("allocation list", "allocation-list", {"pilot": pilot.slug}))
-        pages.append(("service point list", "servicepoint-list", {"pilot": pilot.slug}))
+        pages.append(("pilot dashboard", "staffing:pilot-dashboard", {"pilot": pilot.slug}))
+        pages.append(("allocation list", "staffing:allocation-list", {"pilot": pilot.slug}))
+        pages.append(
+            ("service point list", "servicepoints:servicepoint-list", {"pilot": pilot.slug})
+        )
         for label, name, kwargs in pages:
             try:
                 url = reverse(name, kwargs=kwargs)

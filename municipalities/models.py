@@ -165,7 +165,7 @@ class Pilot(models.Model):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("pilot-dashboard", kwargs={"pilot": self.slug})
+        return reverse("staffing:pilot-dashboard", kwargs={"pilot": self.slug})
 
 
 class PilotMembership(models.Model):

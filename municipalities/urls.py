@@ -2,6 +2,8 @@ from django.urls import path  # noqa: F401
 
 from .views import editing, lists
 
+app_name = "municipalities"
+
 urlpatterns = [
     # Client counts, filtered and exported (municipalities/views/lists.py).
     path("asiakasmaarat/", lists.StatisticListView.as_view(), name="statistic-list"),

@@ -104,7 +104,10 @@ class ServicePoint(models.Model):
     natural_key.dependencies = ["municipalities.pilot", "staffing.organisation"]
 
     def get_absolute_url(self):
-        return reverse("servicepoint-detail", kwargs={"pilot": self.pilot.slug, "point": self.slug})
+        return reverse(
+            "servicepoints:servicepoint-detail",
+            kwargs={"pilot": self.pilot.slug, "point": self.slug},
+        )
 
     @property
     def address(self):

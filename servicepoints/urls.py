@@ -7,6 +7,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "servicepoints"
+
 urlpatterns = [
     path("", views.ServicePointListView.as_view(), name="servicepoint-list"),
     path("uusi/", views.ServicePointCreateView.as_view(), name="servicepoint-create"),

@@ -178,7 +178,7 @@ class ServicePointCreateView(ServiceFormView):
         return self.result.get_absolute_url()
 
     def get_cancel_url(self):
-        return reverse("servicepoint-list", kwargs={"pilot": self.pilot.slug})
+        return reverse("servicepoints:servicepoint-list", kwargs={"pilot": self.pilot.slug})
 
 
 class ServicePointUpdateView(PointMixin, ServiceFormView):
@@ -286,7 +286,9 @@ class ArrangementMixin:
     nav_active = "coverage"
 
     def get_success_url(self):
-        return reverse("coverage", kwargs={"pilot": self.pilot.slug}) + "#arrangements"
+        return (
+            reverse("servicepoints:coverage", kwargs={"pilot": self.pilot.slug}) + "#arrangements"
+        )
 
 
 class ArrangementCreateView(ArrangementMixin, ServiceFormView):

@@ -2,6 +2,8 @@ from django.urls import path  # noqa: F401
 
 from .views import dashboard, lines, lists, plans
 
+app_name = "staffing"
+
 urlpatterns = [
     # The dashboards (staffing/views/dashboard.py): the pilot's plan in force, or one plan.
     path("", dashboard.PilotDashboardView.as_view(), name="pilot-dashboard"),

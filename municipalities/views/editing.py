@@ -33,7 +33,9 @@ TEMPLATE_FORMATS = {
 
 
 def edit_url(pilot, on: date, measure: str) -> str:
-    url = reverse("statistics-edit", kwargs={"pilot": pilot.slug, "date": on.isoformat()})
+    url = reverse(
+        "municipalities:statistics-edit", kwargs={"pilot": pilot.slug, "date": on.isoformat()}
+    )
     return f"{url}?measure={measure}"
 
 
@@ -218,7 +220,7 @@ class StatisticsImportView(PilotAccessMixin, FormView):
 
     def confirm(self):
         pending = self.request.session.get(self.session_key)
-        back = reverse("statistics-import", kwargs={"pilot": self.pilot.slug})
+        back = reverse("municipalities:statistics-import", kwargs={"pilot": self.pilot.slug})
         if not pending or pending.get("token") != self.request.POST.get("token"):
             messages.error(self.request, _("The preview has expired; upload the file again."))
             return HttpResponseRedirect(back)

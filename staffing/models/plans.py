@@ -89,7 +89,9 @@ class StaffingPlan(VersionedModel):
     natural_key.dependencies = ["municipalities.pilot"]
 
     def get_absolute_url(self):
-        return reverse("plan-dashboard", kwargs={"pilot": self.pilot.slug, "plan": self.slug})
+        return reverse(
+            "staffing:plan-dashboard", kwargs={"pilot": self.pilot.slug, "plan": self.slug}
+        )
 
     @property
     def is_locked(self):

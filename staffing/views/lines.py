@@ -291,7 +291,7 @@ class AllocationRestoreView(PlanMixin, UnlockedPlanMixin, View):
             Allocation.history.filter(plan_id=self.plan.pk), history_id=self.kwargs["history_id"]
         )
         history_url = reverse(
-            "plan-history", kwargs={"pilot": self.pilot.slug, "plan": self.plan.slug}
+            "staffing:plan-history", kwargs={"pilot": self.pilot.slug, "plan": self.plan.slug}
         )
         line = Allocation.objects.filter(pk=record.id, plan=self.plan).first()
         if line is None:

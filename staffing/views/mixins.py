@@ -34,7 +34,9 @@ class PlanMixin(PilotAccessMixin):
         )
 
     def plan_edit_url(self, anchor: str = "") -> str:
-        url = reverse("plan-edit", kwargs={"pilot": self.pilot.slug, "plan": self.plan.slug})
+        url = reverse(
+            "staffing:plan-edit", kwargs={"pilot": self.pilot.slug, "plan": self.plan.slug}
+        )
         return f"{url}#{anchor}" if anchor else url
 
     def get_context_data(self, **kwargs):

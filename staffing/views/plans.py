@@ -94,7 +94,7 @@ class PlanCopyView(PlanMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The copy was made. You can edit it now."))
         return HttpResponseRedirect(
-            reverse("plan-edit", kwargs={"pilot": self.pilot.slug, "plan": copy.slug})
+            reverse("staffing:plan-edit", kwargs={"pilot": self.pilot.slug, "plan": copy.slug})
         )
 
 
@@ -130,7 +130,9 @@ class PlanApproveView(PlanMixin, UnlockedPlanMixin, PlanPanelsMixin, FormView):
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The plan was approved. It is now locked."))
-        return HttpResponseRedirect(reverse("plan-list", kwargs={"pilot": self.pilot.slug}))
+        return HttpResponseRedirect(
+            reverse("staffing:plan-list", kwargs={"pilot": self.pilot.slug})
+        )
 
 
 class PlanCompareView(PilotAccessMixin, TemplateView):

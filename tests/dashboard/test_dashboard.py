@@ -57,9 +57,9 @@ def english_client(client, manager):
 
 def dashboard(client, pilot=KOKKOLA, plan=None, **params):
     if plan:
-        url = reverse("plan-dashboard", kwargs={"pilot": pilot, "plan": plan})
+        url = reverse("staffing:plan-dashboard", kwargs={"pilot": pilot, "plan": plan})
     else:
-        url = reverse("pilot-dashboard", kwargs={"pilot": pilot})
+        url = reverse("staffing:pilot-dashboard", kwargs={"pilot": pilot})
     response = client.get(url, params)
     assert response.status_code == 200, response.status_code
     return response
@@ -227,7 +227,7 @@ def test_each_matrix_cell_links_to_its_line_items(seeded, manager_client):
     # The cell holds two line items: its tooltip names them, its link lists them.
     assert link["title"] == "Elinkeinopalvelut 0,5; Työllisyyspalvelu (URA) 1,0"
     assert link["href"] == (
-        reverse("allocation-list", kwargs={"pilot": KOKKOLA})
+        reverse("staffing:allocation-list", kwargs={"pilot": KOKKOLA})
         + "?plan=henkilostosuunnitelma&service_need=S1&organisation=kokkolan-kaupunki"
     )
     listing = table(manager_client.get(link["href"]).content, "allocation-table")
@@ -441,7 +441,7 @@ def test_a_pilot_without_plans_says_so(db, manager_client):
 
 
 def test_a_plan_of_another_pilot_is_not_found(seeded, manager_client):
-    url = reverse("plan-dashboard", kwargs={"pilot": KOKKOLA, "plan": "2021"})
+    url = reverse("staffing:plan-dashboard", kwargs={"pilot": KOKKOLA, "plan": "2021"})
     assert manager_client.get(url).status_code == 404
 
 
@@ -524,9 +524,9 @@ def test_an_unknown_export_shows_the_page(seeded, manager_client):
 # --- who may see it ---------------------------------------------------------------------------
 
 ACCESS_URLS = [
-    ("pilot-dashboard", {"pilot": KOKKOLA}, ""),
-    ("plan-dashboard", {"pilot": KOKKOLA, "plan": "henkilostosuunnitelma"}, ""),
-    ("pilot-dashboard", {"pilot": KOKKOLA}, "?_export=csv&table=matrix"),
+    ("staffing:pilot-dashboard", {"pilot": KOKKOLA}, ""),
+    ("staffing:plan-dashboard", {"pilot": KOKKOLA, "plan": "henkilostosuunnitelma"}, ""),
+    ("staffing:pilot-dashboard", {"pilot": KOKKOLA}, "?_export=csv&table=matrix"),
 ]
 
 
@@ -554,7 +554,7 @@ def test_who_may_see_a_dashboard(
 
 
 def test_edit_link_only_for_who_may_edit(seeded, client, manager, coordinator_factory):
-    edit = reverse("plan-edit", kwargs={"pilot": KOKKOLA, "plan": "henkilostosuunnitelma"})
+    edit = reverse("staffing:plan-edit", kwargs={"pilot": KOKKOLA, "plan": "henkilostosuunnitelma"})
     client.force_login(manager)
     assert f'href="{edit}"' not in dashboard(client).content.decode()
     client.force_login(coordinator_factory(Pilot.objects.get(slug=KOKKOLA)))
@@ -573,9 +573,10 @@ def test_dashboard_query_count_is_pinned_and_does_not_grow(db, client, manager):
     assert Municipality.objects.count() == 84
     for pilot, plan in (small, big):
         for url in (
-            reverse("pilot-dashboard", kwargs={"pilot": pilot.slug}),
-            reverse("plan-dashboard", kwargs={"pilot": pilot.slug, "plan": plan.slug}),
-            reverse("pilot-dashboard", kwargs={"pilot": pilot.slug}) + "?_export=xlsx&table=matrix",
+            reverse("staffing:pilot-dashboard", kwargs={"pilot": pilot.slug}),
+            reverse("staffing:plan-dashboard", kwargs={"pilot": pilot.slug, "plan": plan.slug}),
+            reverse("staffing:pilot-dashboard", kwargs={"pilot": pilot.slug})
+            + "?_export=xlsx&table=matrix",
         ):
             queries = count_queries(connection, lambda url=url: client.get(url))
             assert queries == DASHBOARD_QUERIES, (pilot.slug, url, queries)

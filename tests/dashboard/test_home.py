@@ -52,7 +52,7 @@ def test_manager_sees_every_pilot_with_its_figures(seeded, client, manager):
         + ["95,7", "–"],
     ]
     link = row_named(rows, KOKKOLA)["cells"][0]["links"][0]["href"]
-    assert link == reverse("pilot-dashboard", kwargs={"pilot": "kokkolan-seutu"})
+    assert link == reverse("staffing:pilot-dashboard", kwargs={"pilot": "kokkolan-seutu"})
     # The welcome stays (the login test looks for it).
     assert "Tervetuloa" in home(client).content.decode()
 

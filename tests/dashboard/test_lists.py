@@ -61,7 +61,9 @@ def footer(rows) -> list[str]:
     ],
 )
 def test_allocation_filters_and_totals(seeded, manager_client, params, count, fte, client_work):
-    rows = table(get(manager_client, "allocation-list", **params).content, "allocation-table")
+    rows = table(
+        get(manager_client, "staffing:allocation-list", **params).content, "allocation-table"
+    )
     assert len(body_rows(rows)) == count
     # The sums under the table are those of the matrix cell or column that links here.
     assert footer(rows)[5:7] == [fte, client_work]
@@ -69,14 +71,17 @@ def test_allocation_filters_and_totals(seeded, manager_client, params, count, ft
 
 def test_a_pilots_list_shows_only_its_own_lines(seeded, manager_client):
     rows = table(
-        get(manager_client, "allocation-list", pilot="jokilaaksot").content, "allocation-table"
+        get(manager_client, "staffing:allocation-list", pilot="jokilaaksot").content,
+        "allocation-table",
     )
     assert len(body_rows(rows)) == 9
     assert Allocation.objects.count() == 48
 
 
 def test_lines_without_a_service_need(seeded, manager_client):
-    response = get(manager_client, "allocation-list", pilot="jokilaaksot", service_need="null")
+    response = get(
+        manager_client, "staffing:allocation-list", pilot="jokilaaksot", service_need="null"
+    )
     rows = table(response.content, "allocation-table")
     assert [texts(row)[0] for row in body_rows(rows)] == ["Vuodesta 2022"] * 7 + ["Kokeilun alku"]
     assert footer(rows)[5] == "26,9"
@@ -85,7 +90,7 @@ def test_lines_without_a_service_need(seeded, manager_client):
 def test_a_filter_value_of_another_pilot_is_refused(seeded, client, manager):
     client.force_login(manager)
     client.cookies["django_language"] = "en"
-    response = get(client, "allocation-list", plan="2021")  # a plan of Jokilaaksot
+    response = get(client, "staffing:allocation-list", plan="2021")  # a plan of Jokilaaksot
     assert body_rows(table(response.content, "allocation-table")) == []
     assert "Select a valid choice. That choice is not one of the available choices." in (
         response.content.decode()
@@ -95,23 +100,26 @@ def test_a_filter_value_of_another_pilot_is_refused(seeded, client, manager):
 def test_allocation_list_sorts(seeded, manager_client):
     rows = body_rows(
         table(
-            get(manager_client, "allocation-list", plan=PLAN, sort="-fte").content,
+            get(manager_client, "staffing:allocation-list", plan=PLAN, sort="-fte").content,
             "allocation-table",
         )
     )
     assert [texts(row)[5] for row in rows[:3]] == ["4,5", "4,0", "3,0"]
     for column in ("plan", "service_need", "organisation", "served", "role_title", "note"):
         for sort in (column, f"-{column}"):
-            assert get(manager_client, "allocation-list", plan=PLAN, sort=sort).status_code == 200
+            assert (
+                get(manager_client, "staffing:allocation-list", plan=PLAN, sort=sort).status_code
+                == 200
+            )
 
 
 def test_allocation_export_is_what_the_page_shows(seeded, manager_client):
     params = {"plan": PLAN, "organisation": "kokkolan-kaupunki", "sort": "-fte"}
     page = body_rows(
-        table(get(manager_client, "allocation-list", **params).content, "allocation-table")
+        table(get(manager_client, "staffing:allocation-list", **params).content, "allocation-table")
     )
-    csv_data = csv_rows(get(manager_client, "allocation-list", _export="csv", **params))
-    xlsx_data = xlsx_rows(get(manager_client, "allocation-list", _export="xlsx", **params))
+    csv_data = csv_rows(get(manager_client, "staffing:allocation-list", _export="csv", **params))
+    xlsx_data = xlsx_rows(get(manager_client, "staffing:allocation-list", _export="xlsx", **params))
     assert len(page) == len(csv_data) - 1 == len(xlsx_data) - 1 == 8
     assert [row[4] for row in csv_data[1:]] == [texts(row)[4] for row in page]
     assert [row[4] for row in xlsx_data[1:]] == [texts(row)[4] for row in page]
@@ -138,7 +146,10 @@ def test_allocation_export_is_what_the_page_shows(seeded, manager_client):
 )
 def test_statistic_filters(seeded, manager_client, params, values):
     rows = body_rows(
-        table(get(manager_client, "statistic-list", **params).content, "statistic-table")
+        table(
+            get(manager_client, "municipalities:statistic-list", **params).content,
+            "statistic-table",
+        )
     )
     if values is None:
         assert len(rows) == 8
@@ -148,7 +159,9 @@ def test_statistic_filters(seeded, manager_client, params, values):
 
 
 def test_statistic_export_and_dates_of_the_pilot(seeded, manager_client):
-    response = get(manager_client, "statistic-list", pilot="jokilaaksot", sort="-value")
+    response = get(
+        manager_client, "municipalities:statistic-list", pilot="jokilaaksot", sort="-value"
+    )
     rows = body_rows(table(response.content, "statistic-table"))
     assert [texts(row)[1:3] + [texts(row)[4]] for row in rows] == [
         ["Ylivieska", "977", "576"],
@@ -161,7 +174,13 @@ def test_statistic_export_and_dates_of_the_pilot(seeded, manager_client):
     assert '<option value="2022-11-30">30.11.2022</option>' in response.content.decode()
     assert '<option value="2020-11-05">' not in response.content.decode()
     csv_data = csv_rows(
-        get(manager_client, "statistic-list", pilot="jokilaaksot", _export="csv", sort="-value")
+        get(
+            manager_client,
+            "municipalities:statistic-list",
+            pilot="jokilaaksot",
+            _export="csv",
+            sort="-value",
+        )
     )
     assert [row[1:3] + [row[4]] for row in csv_data[1:]] == [
         ["Ylivieska", "977", "576"],
@@ -171,7 +190,13 @@ def test_statistic_export_and_dates_of_the_pilot(seeded, manager_client):
         ["Merijärvi", "483", "32"],
     ]
     xlsx_data = xlsx_rows(
-        get(manager_client, "statistic-list", pilot="jokilaaksot", _export="xlsx", sort="-value")
+        get(
+            manager_client,
+            "municipalities:statistic-list",
+            pilot="jokilaaksot",
+            _export="xlsx",
+            sort="-value",
+        )
     )
     assert [row[4] for row in xlsx_data[1:]] == [576, 388, 293, 88, 32]
 
@@ -179,7 +204,7 @@ def test_statistic_export_and_dates_of_the_pilot(seeded, manager_client):
 def test_statistic_list_refuses_a_date_without_figures(seeded, client, manager):
     client.force_login(manager)
     client.cookies["django_language"] = "en"
-    response = get(client, "statistic-list", date="2020-11-06")
+    response = get(client, "municipalities:statistic-list", date="2020-11-06")
     assert body_rows(table(response.content, "statistic-table")) == []
     assert "Select a valid choice. 2020-11-06 is not one of the available choices." in (
         response.content.decode()
@@ -192,8 +217,8 @@ def test_statistic_list_refuses_a_date_without_figures(seeded, client, manager):
 @pytest.mark.parametrize(
     "url",
     [
-        "allocation-list",
-        "statistic-list",
+        "staffing:allocation-list",
+        "municipalities:statistic-list",
     ],
 )
 @pytest.mark.parametrize("query", ["", "?_export=csv"])
@@ -220,10 +245,10 @@ def test_who_may_see_a_list(
 
 LIST_QUERIES = {
     # session, user, groups, pilot, filter choices, count, page, totals …
-    ("allocation-list", ""): 13,
-    ("allocation-list", "filtered"): 16,
-    ("statistic-list", ""): 10,
-    ("statistic-list", "filtered"): 12,
+    ("staffing:allocation-list", ""): 13,
+    ("staffing:allocation-list", "filtered"): 16,
+    ("municipalities:statistic-list", ""): 10,
+    ("municipalities:statistic-list", "filtered"): 12,
 }
 
 
@@ -234,7 +259,7 @@ def test_list_query_counts_are_pinned_and_do_not_grow(db, client, manager, name,
     for scale in (1, 20):
         pilot, plan = build_pilot(scale)
         params = {}
-        if kind == "filtered" and name == "allocation-list":
+        if kind == "filtered" and name == "staffing:allocation-list":
             line = Allocation.objects.filter(plan=plan, service_need__isnull=False).first()
             municipality = Municipality.objects.filter(memberships__pilot=pilot).last()
             params = {

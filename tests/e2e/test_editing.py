@@ -48,7 +48,7 @@ def test_coordinator_changes_an_fte_and_sees_the_caseload(
     login("koordinaattori")
 
     # The seed plan is approved: locked, with an offer to make a new version.
-    page.goto(path("plan-edit", plan=PLAN))
+    page.goto(path("staffing:plan-edit", plan=PLAN))
     expect(page.get_by_test_id("plan-locked")).to_be_visible()
     assert page.locator("[data-testid^=edit-line-]").count() == 0
     screenshot("editing-locked-plan")
@@ -61,7 +61,7 @@ def test_coordinator_changes_an_fte_and_sees_the_caseload(
     page.wait_for_load_state("networkidle")
 
     copy = StaffingPlan.objects.get(name="Henkilöstösuunnitelma, versio 2")
-    assert page.url.endswith(path("plan-edit", plan=copy.slug))
+    assert page.url.endswith(path("staffing:plan-edit", plan=copy.slug))
     before = plan_figures(copy)
     assert page.get_by_test_id("plan-caseload").inner_text() == format_caseload(
         before.caseload.value
@@ -92,13 +92,13 @@ def test_coordinator_changes_an_fte_and_sees_the_caseload(
     screenshot("editing-after-save")
 
     # The same caseload on the plan's dashboard.
-    page.goto(path("plan-dashboard", plan=copy.slug))
+    page.goto(path("staffing:plan-dashboard", plan=copy.slug))
     expect(page.get_by_test_id("headline-caseload")).to_have_text(expected)
     expect(page.get_by_test_id("edit-plan")).to_be_visible()
     screenshot("editing-dashboard-after")
 
     # Add a line and remove it again inline: the totals follow each time.
-    page.goto(path("plan-edit", plan=copy.slug))
+    page.goto(path("staffing:plan-edit", plan=copy.slug))
     te = line.organisation
     page.select_option("select[name=new-organisation]", str(te.pk))
     page.fill("input[name=new-role_title]", "Omavalmentaja")
@@ -118,13 +118,13 @@ def test_coordinator_changes_an_fte_and_sees_the_caseload(
     screenshot("editing-after-add-and-remove")
 
     # The other pages of the plan, for a look.
-    page.goto(path("allocation-edit", plan=copy.slug, pk=line.pk))
+    page.goto(path("staffing:allocation-edit", plan=copy.slug, pk=line.pk))
     expect(page.locator("input[name='parts-0-label']")).to_be_visible()
     screenshot("editing-line-page")
-    page.goto(path("plan-history", plan=copy.slug))
+    page.goto(path("staffing:plan-history", plan=copy.slug))
     expect(page.get_by_test_id("history")).to_contain_text("1,5 → 0,5")
     screenshot("editing-history")
-    page.goto(path("plan-compare") + f"?a={PLAN}&b={copy.slug}")
+    page.goto(path("staffing:plan-compare") + f"?a={PLAN}&b={copy.slug}")
     expect(page.get_by_test_id("diff-client-work-fte")).to_have_text("−1,0")
     screenshot("editing-compare")
     assert_only_local_requests(page, live_server.url)
@@ -133,13 +133,13 @@ def test_coordinator_changes_an_fte_and_sees_the_caseload(
     page.locator("form[action='/kirjaudu-ulos/'] button").click()
     page.wait_for_load_state("networkidle")
     login("johtaja")
-    response = page.goto(path("plan-edit", plan=copy.slug))
+    response = page.goto(path("staffing:plan-edit", plan=copy.slug))
     assert response.status == 403
-    page.goto(path("plan-dashboard", plan=copy.slug))
+    page.goto(path("staffing:plan-dashboard", plan=copy.slug))
     expect(page.get_by_test_id("headline-caseload")).to_have_text(expected)
     assert page.get_by_test_id("edit-plan").count() == 0
-    assert page.locator(f"a[href*='{path('plan-edit', plan=copy.slug)}']").count() == 0
-    page.goto(path("plan-list"))
+    assert page.locator(f"a[href*='{path('staffing:plan-edit', plan=copy.slug)}']").count() == 0
+    page.goto(path("staffing:plan-list"))
     assert page.locator("a[href$='/muokkaa/']").count() == 0
     assert page.locator("a[href$='/kopioi/']").count() == 0
     screenshot("editing-manager-plan-list")
@@ -153,7 +153,7 @@ def test_coordinator_enters_client_counts_and_imports_a_file(
     pilot = Pilot.objects.get(slug=PILOT)
     coordinator_factory(pilot)
     login("koordinaattori")
-    page.goto(path("statistics-create"))
+    page.goto(path("municipalities:statistics-create"))
     page.fill("input[name=date]", "2023-11-30")
     page.fill("[data-testid=count-272]", "1 500")
     page.fill("[data-testid=count-217]", "-3")
@@ -173,7 +173,7 @@ def test_coordinator_enters_client_counts_and_imports_a_file(
 
     upload = tmp_path / "luvut.csv"
     upload.write_text("kuntanumero;paivamaara;mittari;arvo\n074;30.11.2023;clients;41\n", "utf-8")
-    page.goto(path("statistics-import"))
+    page.goto(path("municipalities:statistics-import"))
     page.set_input_files("input[name=file]", str(upload))
     page.get_by_test_id("preview").click()
     page.wait_for_load_state("networkidle")

@@ -48,7 +48,7 @@ def test_safe_dataset_keeps_numbers_and_shape():
 def test_line_item_export_keeps_a_typed_formula_as_text(client, admin_user, export_format):
     line = AllocationFactory(role_title=ATTACK, note="+cmd|' /C calc'!A0")
     client.force_login(admin_user)
-    url = reverse("allocation-list", kwargs={"pilot": line.plan.pilot.slug})
+    url = reverse("staffing:allocation-list", kwargs={"pilot": line.plan.pilot.slug})
     response = client.get(url, {"_export": export_format})
     assert response.status_code == 200
     if export_format == "csv":

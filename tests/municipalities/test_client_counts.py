@@ -27,11 +27,11 @@ def world(db):
 
 
 def create_url(world):
-    return reverse("statistics-create", kwargs={"pilot": world.pilot.slug})
+    return reverse("municipalities:statistics-create", kwargs={"pilot": world.pilot.slug})
 
 
 def edit_url(world, on=ON, measure=None):
-    url = reverse("statistics-edit", kwargs={"pilot": world.pilot.slug, "date": on})
+    url = reverse("municipalities:statistics-edit", kwargs={"pilot": world.pilot.slug, "date": on})
     return f"{url}?measure={measure}" if measure else url
 
 

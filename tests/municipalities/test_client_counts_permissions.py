@@ -12,7 +12,12 @@ from tests.staffing.test_editing import build_world, fingerprint
 ROLES = ["anonymous", "outsider", "manager", "coordinator", "other_coordinator", "admin"]
 ALLOWED = {"coordinator", "admin"}
 REFUSED_STATUS = {"anonymous": 302, "outsider": 404, "other_coordinator": 404, "manager": 403}
-NAMES = ["statistics-create", "statistics-edit", "statistics-import", "statistics-template"]
+NAMES = [
+    "municipalities:statistics-create",
+    "municipalities:statistics-edit",
+    "municipalities:statistics-import",
+    "municipalities:statistics-template",
+]
 
 
 @pytest.fixture
@@ -22,23 +27,23 @@ def world(db):
 
 def url_of(world, name):
     kwargs = {"pilot": world.pilot.slug}
-    if name == "statistics-edit":
+    if name == "municipalities:statistics-edit":
         kwargs["date"] = STATISTICS_DATE.isoformat()
-    if name == "statistics-template":
+    if name == "municipalities:statistics-template":
         kwargs["format"] = "csv"
     return reverse(name, kwargs=kwargs)
 
 
 def post_data(world, name):
-    if name == "statistics-import":
+    if name == "municipalities:statistics-import":
         text = f"kuntanumero,paivamaara,mittari,arvo\n{world.towns[0].code},2024-05-31,clients,9"
         return {"file": SimpleUploadedFile("luvut.csv", text.encode())}
     data = {"measure": "clients", "source": "Testi"}
-    if name == "statistics-create":
+    if name == "municipalities:statistics-create":
         data["date"] = "2024-05-31"
     for town in world.towns:
         data[f"count_{town.pk}"] = "7"
-        data[f"version_{town.pk}"] = 1 if name == "statistics-edit" else 0
+        data[f"version_{town.pk}"] = 1 if name == "municipalities:statistics-edit" else 0
     return data
 
 
@@ -70,15 +75,17 @@ def test_post(client, world, name, role):
     response = client.post(target, post_data(world, name))
     if role not in ALLOWED:
         assert response.status_code == REFUSED_STATUS[role]
-        confirm = client.post(url_of(world, "statistics-import"), {"confirm": "1", "token": "x"})
+        confirm = client.post(
+            url_of(world, "municipalities:statistics-import"), {"confirm": "1", "token": "x"}
+        )
         assert confirm.status_code == REFUSED_STATUS[role]
         assert fingerprint() == before
         return
-    if name == "statistics-template":
+    if name == "municipalities:statistics-template":
         assert response.status_code == 405
         assert fingerprint() == before
         return
-    if name == "statistics-import":
+    if name == "municipalities:statistics-import":
         assert response.status_code == 200  # the preview: nothing written yet
         assert fingerprint() == before
         token = response.context["token"]

@@ -10,9 +10,9 @@ from tests.factories.municipalities import ClientStatisticFactory
 from tests.staffing.test_editing import build_world
 
 PAGES = {
-    "statistics-create": ({}, 9),  # + municipalities shared with other pilots
-    "statistics-import": ({}, 7),
-    "statistics-template": ({"format": "xlsx"}, 9),
+    "municipalities:statistics-create": ({}, 9),  # + municipalities shared with other pilots
+    "municipalities:statistics-import": ({}, 7),
+    "municipalities:statistics-template": ({"format": "xlsx"}, 9),
 }
 
 

@@ -48,12 +48,12 @@ def shared(world):
 
 
 def edit_url(pilot, measure="clients"):
-    url = reverse("statistics-edit", kwargs={"pilot": pilot.slug, "date": ON})
+    url = reverse("municipalities:statistics-edit", kwargs={"pilot": pilot.slug, "date": ON})
     return f"{url}?measure={measure}"
 
 
 def import_url(pilot):
-    return reverse("statistics-import", kwargs={"pilot": pilot.slug})
+    return reverse("municipalities:statistics-import", kwargs={"pilot": pilot.slug})
 
 
 def value_of(municipality):

@@ -26,7 +26,7 @@ def world(db):
 
 
 def import_url(world):
-    return reverse("statistics-import", kwargs={"pilot": world.pilot.slug})
+    return reverse("municipalities:statistics-import", kwargs={"pilot": world.pilot.slug})
 
 
 def csv_file(text, name="asiakkaat.csv"):
@@ -61,7 +61,10 @@ def test_import_page_documents_the_columns_and_offers_templates(client, world):
     assert "<code>job_seekers</code>" in content
     for kind in ("csv", "xlsx"):
         assert (
-            reverse("statistics-template", kwargs={"pilot": world.pilot.slug, "format": kind})
+            reverse(
+                "municipalities:statistics-template",
+                kwargs={"pilot": world.pilot.slug, "format": kind},
+            )
             in content
         )
 
@@ -278,7 +281,9 @@ def test_import_service_is_all_or_nothing(world):
 def test_template_has_the_columns_and_the_pilots_municipalities(client, world, kind):
     client.force_login(world.coordinator)
     response = client.get(
-        reverse("statistics-template", kwargs={"pilot": world.pilot.slug, "format": kind})
+        reverse(
+            "municipalities:statistics-template", kwargs={"pilot": world.pilot.slug, "format": kind}
+        )
     )
     assert response.status_code == 200
     assert f"malli.{kind}" in response["Content-Disposition"]
@@ -296,7 +301,10 @@ def test_template_has_the_columns_and_the_pilots_municipalities(client, world, k
 def test_filled_template_imports(client, world):
     client.force_login(world.coordinator)
     template = client.get(
-        reverse("statistics-template", kwargs={"pilot": world.pilot.slug, "format": "xlsx"})
+        reverse(
+            "municipalities:statistics-template",
+            kwargs={"pilot": world.pilot.slug, "format": "xlsx"},
+        )
     )
     dataset = tablib.Dataset().load(template.content, format="xlsx")
     filled = tablib.Dataset(headers=dataset.headers)
@@ -310,7 +318,9 @@ def test_filled_template_imports(client, world):
 
 def test_template_of_an_unknown_format_is_not_found(client, world):
     client.force_login(world.coordinator)
-    url = reverse("statistics-template", kwargs={"pilot": world.pilot.slug, "format": "pdf"})
+    url = reverse(
+        "municipalities:statistics-template", kwargs={"pilot": world.pilot.slug, "format": "pdf"}
+    )
     assert client.get(url).status_code == 404
 
 

@@ -90,7 +90,7 @@ def test_the_line_form_refuses_three_decimals_and_foreign_numbers(client, typed)
     client.cookies["django_language"] = "en"
     before = fingerprint()
     response = client.post(
-        plan_url("allocation-create", world), line_data(world, prefix="new", fte=typed)
+        plan_url("staffing:allocation-create", world), line_data(world, prefix="new", fte=typed)
     )
     assert response.status_code == 200
     assert response.context["form"].errors["fte"]

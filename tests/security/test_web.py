@@ -86,7 +86,14 @@ def test_no_template_has_an_inline_script_handler_or_style():
 
 
 @pytest.mark.parametrize("per_page", ["-5", "0", "abc", "100000000"])
-@pytest.mark.parametrize("name", ["allocation-list", "statistic-list", "servicepoint-list"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "staffing:allocation-list",
+        "municipalities:statistic-list",
+        "servicepoints:servicepoint-list",
+    ],
+)
 def test_per_page_from_the_address_is_clamped_not_a_500(client, world, name, per_page):
     client.force_login(world.coordinator)
     response = client.get(reverse(name, kwargs={"pilot": world.pilot.slug}), {"per_page": per_page})

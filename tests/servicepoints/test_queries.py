@@ -19,21 +19,26 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     # name: queries
-    "servicepoint-list": 12,
-    "servicepoint-detail": 13,
-    "coverage": 11,
-    "weekly": 8,
-    "servicepoint-create": 10,
-    "servicepoint-edit": 12,
-    "schedule-edit": 9,
-    "placement-create": 10,
-    "arrangement-create": 11,
+    "servicepoints:servicepoint-list": 12,
+    "servicepoints:servicepoint-detail": 13,
+    "servicepoints:coverage": 11,
+    "servicepoints:weekly": 8,
+    "servicepoints:servicepoint-create": 10,
+    "servicepoints:servicepoint-edit": 12,
+    "servicepoints:schedule-edit": 9,
+    "servicepoints:placement-create": 10,
+    "servicepoints:arrangement-create": 11,
 }
 
 
 def path(name, area):
     kwargs = {"pilot": area.pilot.slug}
-    if name in ("servicepoint-detail", "servicepoint-edit", "schedule-edit", "placement-create"):
+    if name in (
+        "servicepoints:servicepoint-detail",
+        "servicepoints:servicepoint-edit",
+        "servicepoints:schedule-edit",
+        "servicepoints:placement-create",
+    ):
         kwargs["point"] = area.point.slug
     return reverse(name, kwargs=kwargs)
 
@@ -83,7 +88,7 @@ def test_query_count_is_pinned_and_constant(
 
 def test_export_query_count_is_constant(client, area, coordinator, django_assert_num_queries):
     client.force_login(coordinator)
-    url = path("servicepoint-list", area)
+    url = path("servicepoints:servicepoint-list", area)
     with django_assert_num_queries(11):
         client.get(url, {"_export": "xlsx"})
     grow(area)

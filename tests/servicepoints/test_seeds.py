@@ -53,7 +53,7 @@ def reader(client, seeds, manager):
     [("kokkolan-seutu", KOKKOLA_POINTS), ("jokilaaksot", JOKILAAKSOT_POINTS)],
 )
 def test_every_seed_office_is_listed_with_its_address(reader, pilot, expected):
-    response = reader.get(reverse("servicepoint-list", kwargs={"pilot": pilot}))
+    response = reader.get(reverse("servicepoints:servicepoint-list", kwargs={"pilot": pilot}))
     shown = {row.record.name: row.record.address for row in response.context["table"].rows}
     assert shown == expected
     content = response.content.decode()
@@ -64,7 +64,7 @@ def test_every_seed_office_is_listed_with_its_address(reader, pilot, expected):
 
 def test_seed_on_duty_rhythms_in_the_list_and_the_weekly_view(reader):
     pilot = {"pilot": "kokkolan-seutu"}
-    content = reader.get(reverse("servicepoint-list", kwargs=pilot)).content.decode()
+    content = reader.get(reverse("servicepoints:servicepoint-list", kwargs=pilot)).content.decode()
     rhythms = dict(
         re.findall(
             r'<td data-testid="point-name"\s*><a href="[^"]+/toimipisteet/([\w-]+)/">.*?'
@@ -77,7 +77,7 @@ def test_seed_on_duty_rhythms_in_the_list_and_the_weekly_view(reader):
     assert rhythms["perho-kunnanvirasto"] == "maybe 1 day a week"
     assert rhythms["kokkola-kokeilutoimisto"] == "–"
 
-    content = reader.get(reverse("weekly", kwargs=pilot)).content.decode()
+    content = reader.get(reverse("servicepoints:weekly", kwargs=pilot)).content.decode()
     assert re.search(
         r'data-testid="week-kannus-virastotalo".*?<td data-testid="days-a-week">'
         r"about 3 days a week</td>",
@@ -100,7 +100,9 @@ def test_seed_on_duty_rhythms_in_the_list_and_the_weekly_view(reader):
     ],
 )
 def test_coverage_shows_every_member_and_flags_none(reader, pilot, codes):
-    content = reader.get(reverse("coverage", kwargs={"pilot": pilot})).content.decode()
+    content = reader.get(
+        reverse("servicepoints:coverage", kwargs={"pilot": pilot})
+    ).content.decode()
     for code in codes:
         assert f'data-testid="coverage-{code}" data-flagged="false"' in content
     assert len(re.findall(r'data-testid="coverage-[0-9]{3}"', content)) == len(codes)
@@ -111,7 +113,9 @@ def test_coverage_shows_every_member_and_flags_none(reader, pilot, codes):
 
 
 def test_jokilaaksot_coverage_names_the_arrangements(reader):
-    content = reader.get(reverse("coverage", kwargs={"pilot": "jokilaaksot"})).content.decode()
+    content = reader.get(
+        reverse("servicepoints:coverage", kwargs={"pilot": "jokilaaksot"})
+    ).content.decode()
     alavieska = re.search(r'data-testid="coverage-009".*?</tr>', content, re.S).group(0)
     assert "Services produced by Ylivieska" in alavieska
     assert "Ylivieska tuottaa Alavieskan palvelut" in alavieska
@@ -126,7 +130,8 @@ def test_jokilaaksot_coverage_names_the_arrangements(reader):
 
 def test_origo_detail(reader):
     path = reverse(
-        "servicepoint-detail", kwargs={"pilot": "jokilaaksot", "point": "ylivieska-origo"}
+        "servicepoints:servicepoint-detail",
+        kwargs={"pilot": "jokilaaksot", "point": "ylivieska-origo"},
     )
     content = reader.get(path).content.decode()
     assert '<dd class="col-sm-8" data-testid="point-workstations">13</dd>' in content

@@ -18,35 +18,42 @@ from tests.factories.servicepoints import PlacementFactory, ServicePointFactory
 
 pytestmark = pytest.mark.django_db
 
-READ_PAGES = ["servicepoint-list", "servicepoint-detail", "coverage", "weekly"]
+READ_PAGES = [
+    "servicepoints:servicepoint-list",
+    "servicepoints:servicepoint-detail",
+    "servicepoints:coverage",
+    "servicepoints:weekly",
+]
 EDIT_PAGES = [
-    "servicepoint-create",
-    "servicepoint-edit",
-    "servicepoint-close",
-    "schedule-edit",
-    "placement-create",
-    "placement-edit",
-    "placement-delete",
-    "arrangement-create",
-    "arrangement-edit",
-    "arrangement-delete",
-    "production-edit",
-    "production-delete",
+    "servicepoints:servicepoint-create",
+    "servicepoints:servicepoint-edit",
+    "servicepoints:servicepoint-close",
+    "servicepoints:schedule-edit",
+    "servicepoints:placement-create",
+    "servicepoints:placement-edit",
+    "servicepoints:placement-delete",
+    "servicepoints:arrangement-create",
+    "servicepoints:arrangement-edit",
+    "servicepoints:arrangement-delete",
+    "servicepoints:production-edit",
+    "servicepoints:production-delete",
 ]
 
 
 def url(name, area):
     kwargs = {"pilot": area.pilot.slug}
-    if name.startswith(("servicepoint-", "schedule-", "placement-")) and name not in (
-        "servicepoint-list",
-        "servicepoint-create",
+    if name.removeprefix("servicepoints:").startswith(
+        ("servicepoint-", "schedule-", "placement-")
+    ) and name not in (
+        "servicepoints:servicepoint-list",
+        "servicepoints:servicepoint-create",
     ):
         kwargs["point"] = area.point.slug
-    if name in ("placement-edit", "placement-delete"):
+    if name in ("servicepoints:placement-edit", "servicepoints:placement-delete"):
         kwargs["placement"] = area.placement.pk
-    if name in ("arrangement-edit", "arrangement-delete"):
+    if name in ("servicepoints:arrangement-edit", "servicepoints:arrangement-delete"):
         kwargs["arrangement"] = area.remote.key
-    if name in ("production-edit", "production-delete"):
+    if name in ("servicepoints:production-edit", "servicepoints:production-delete"):
         kwargs["recipient"] = area.produces.recipient.code
     return reverse(name, kwargs=kwargs)
 
@@ -117,22 +124,30 @@ def test_edit_pages_by_role(as_role, area, name, role):
 def test_readers_see_no_edit_buttons(as_role, area, role):
     client = as_role(role)
     if role == "other_user":
-        assert client.get(url("servicepoint-detail", area)).status_code == 404
+        assert client.get(url("servicepoints:servicepoint-detail", area)).status_code == 404
         return
     for name in READ_PAGES:
         content = client.get(url(name, area)).content.decode()
         assert 'data-testid="add-point"' not in content
         assert 'data-testid="edit-point"' not in content
         assert 'data-testid="add-arrangement"' not in content
-        assert reverse("servicepoint-create", kwargs={"pilot": area.pilot.slug}) not in content
+        assert (
+            reverse("servicepoints:servicepoint-create", kwargs={"pilot": area.pilot.slug})
+            not in content
+        )
 
 
 def test_a_point_of_another_pilot_is_not_found(as_role, area, other_pilot):
     foreign = ServicePointFactory(pilot=other_pilot, slug="vieras")
     client = as_role("coordinator")
-    path = reverse("servicepoint-detail", kwargs={"pilot": area.pilot.slug, "point": foreign.slug})
+    path = reverse(
+        "servicepoints:servicepoint-detail",
+        kwargs={"pilot": area.pilot.slug, "point": foreign.slug},
+    )
     assert client.get(path).status_code == 404
-    path = reverse("servicepoint-edit", kwargs={"pilot": area.pilot.slug, "point": foreign.slug})
+    path = reverse(
+        "servicepoints:servicepoint-edit", kwargs={"pilot": area.pilot.slug, "point": foreign.slug}
+    )
     assert client.post(path, {"name": "X"}).status_code == 404
 
 
@@ -148,7 +163,9 @@ def english(client):
 
 def test_detail_shows_address_schedule_placements_and_a_plain_map_link(as_role, area, english):
     area.point.serves.add(area.ylakyla)
-    content = as_role("manager").get(url("servicepoint-detail", area)).content.decode()
+    content = (
+        as_role("manager").get(url("servicepoints:servicepoint-detail", area)).content.decode()
+    )
     assert "Kirkkotie 1, 69100 Alakylä" in content
     assert (
         '<a href="https://www.openstreetmap.org/search?query=Kirkkotie%201%2C%2069100%20'
@@ -167,7 +184,9 @@ def test_detail_shows_address_schedule_placements_and_a_plain_map_link(as_role, 
 def test_detail_escapes_user_text(as_role, area):
     area.point.notes = "<script>alert(1)</script>"
     area.point.save()
-    content = as_role("coordinator").get(url("servicepoint-detail", area)).content.decode()
+    content = (
+        as_role("coordinator").get(url("servicepoints:servicepoint-detail", area)).content.decode()
+    )
     assert "<script>alert(1)</script>" not in content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
 
@@ -180,7 +199,7 @@ def test_list_filters_and_hides_closed_points(as_role, area, english):
         closed_on=datetime.date(2023, 12, 31),
     )
     client = as_role("coordinator")
-    path = url("servicepoint-list", area)
+    path = url("servicepoints:servicepoint-list", area)
     content = client.get(path).content.decode()
     assert "Alakylän virasto" in content and "Suljettu piste" not in content
     content = client.get(path, {"status": "closed"}).content.decode()
@@ -214,7 +233,7 @@ def test_list_sorts_by_each_orderable_column_both_ways(as_role, area, column):
     )
     PlacementFactory.create_batch(2, service_point=second)
     client = as_role("manager")
-    path = url("servicepoint-list", area)
+    path = url("servicepoints:servicepoint-list", area)
     ascending = [row.record for row in client.get(path, {"sort": column}).context["table"].rows]
     descending = [
         row.record for row in client.get(path, {"sort": f"-{column}"}).context["table"].rows
@@ -227,7 +246,7 @@ def test_list_exports_csv_and_xlsx_with_exact_numbers(as_role, area, english):
     area.point.workstations = 13
     area.point.save()
     client = as_role("manager")
-    path = url("servicepoint-list", area)
+    path = url("servicepoints:servicepoint-list", area)
     csv = client.get(path, {"_export": "csv"})
     assert csv["Content-Disposition"].endswith('toimipisteet-testikokeilu.csv"')
     lines = csv.content.decode().splitlines()
@@ -252,7 +271,7 @@ def test_coverage_page_lists_municipalities_and_flags(as_role, area, english):
     lonely = PilotMembershipFactory(
         pilot=area.pilot, municipality__code="903", municipality__name_fi="Erämaa"
     ).municipality
-    content = as_role("manager").get(url("coverage", area)).content.decode()
+    content = as_role("manager").get(url("servicepoints:coverage", area)).content.decode()
     assert 'data-testid="coverage-901" data-flagged="false"' in content
     assert 'data-testid="coverage-902" data-flagged="false"' in content
     assert 'data-testid="coverage-903" data-flagged="true"' in content
@@ -264,7 +283,7 @@ def test_coverage_page_lists_municipalities_and_flags(as_role, area, english):
 
 def test_weekly_page_grid(as_role, area, english):
     client = as_role("manager")
-    content = client.get(url("weekly", area)).content.decode()
+    content = client.get(url("servicepoints:weekly", area)).content.decode()
     assert 'data-testid="week-alakylan-virasto"' in content
     assert '<td data-testid="days-a-week">about 3 days a week</td>' in content
     assert 'data-testid="weekdays-not-named"' in content
@@ -275,7 +294,7 @@ def test_weekly_page_grid(as_role, area, english):
 
     named = ServicePointFactory(pilot=area.pilot, municipality=area.ylakyla, slug="nimetty")
     OnDutySchedule.objects.create(service_point=named, weekdays="25")
-    content = client.get(url("weekly", area)).content.decode()
+    content = client.get(url("servicepoints:weekly", area)).content.decode()
     row = re.search(r'data-testid="week-nimetty".*?</tr>', content, re.S).group(0)
     assert re.findall(r'data-day="(\d)">✓', row) == ["2", "5"]
     assert '<td data-testid="days-a-week">Tue, Fri</td>' in row
@@ -309,7 +328,7 @@ def point_data(area, **changes):
 
 def test_coordinator_creates_a_point(as_role, area, coordinator_factory):
     client = as_role("coordinator")
-    response = client.post(url("servicepoint-create", area), point_data(area))
+    response = client.post(url("servicepoints:servicepoint-create", area), point_data(area))
     point = ServicePoint.objects.get(pilot=area.pilot, slug="uusi-piste")
     assert response.status_code == 302
     assert response["Location"] == point.get_absolute_url()
@@ -331,7 +350,9 @@ def test_coordinator_creates_a_point(as_role, area, coordinator_factory):
 def test_bad_point_input_is_refused_with_a_message(as_role, area, english, changes, field, message):
     client = as_role("coordinator")
     before = recorded_changes()
-    response = client.post(url("servicepoint-create", area), point_data(area, **changes))
+    response = client.post(
+        url("servicepoints:servicepoint-create", area), point_data(area, **changes)
+    )
     assert response.status_code == 200
     assert any(message in error for error in response.context["form"].errors[field])
     assert message in response.content.decode()
@@ -344,7 +365,7 @@ def test_a_municipality_outside_the_pilot_is_not_a_choice(as_role, area, english
     outsider = MunicipalityFactory(code="960")
     before = recorded_changes()
     response = as_role("coordinator").post(
-        url("servicepoint-create", area), point_data(area, serves=[outsider.pk])
+        url("servicepoints:servicepoint-create", area), point_data(area, serves=[outsider.pk])
     )
     assert "serves" in response.context["form"].errors
     assert recorded_changes() == before
@@ -353,25 +374,29 @@ def test_a_municipality_outside_the_pilot_is_not_a_choice(as_role, area, english
 def test_coordinator_edits_and_closes_a_point(as_role, area):
     client = as_role("coordinator")
     response = client.post(
-        url("servicepoint-edit", area), point_data(area, name="Alakylän uusi virasto")
+        url("servicepoints:servicepoint-edit", area), point_data(area, name="Alakylän uusi virasto")
     )
     assert response.status_code == 302
     area.point.refresh_from_db()
     assert (area.point.name, area.point.slug) == ("Alakylän uusi virasto", "alakylan-virasto")
 
-    response = client.post(url("servicepoint-close", area), {"closed_on": "2025-02-28"})
+    response = client.post(
+        url("servicepoints:servicepoint-close", area), {"closed_on": "2025-02-28"}
+    )
     assert response.status_code == 302
     area.point.refresh_from_db()
     assert area.point.closed_on == datetime.date(2025, 2, 28)
     assert ServicePoint.objects.filter(pk=area.point.pk).exists()
 
-    response = client.post(url("servicepoint-close", area), {"reopen": "1"})
+    response = client.post(url("servicepoints:servicepoint-close", area), {"reopen": "1"})
     area.point.refresh_from_db()
     assert area.point.closed_on is None
 
 
 def test_closing_without_a_date_is_refused(as_role, area, english):
-    response = as_role("coordinator").post(url("servicepoint-close", area), {"closed_on": ""})
+    response = as_role("coordinator").post(
+        url("servicepoints:servicepoint-close", area), {"closed_on": ""}
+    )
     assert response.status_code == 200
     assert "Give the date the point closes." in response.content.decode()
     area.point.refresh_from_db()
@@ -381,12 +406,12 @@ def test_closing_without_a_date_is_refused(as_role, area, english):
 def test_schedule_form_accepts_a_decimal_comma_and_weekdays(as_role, area):
     client = as_role("coordinator")
     response = client.post(
-        url("schedule-edit", area), {"days_per_week": "2,5", "is_approximate": "on"}
+        url("servicepoints:schedule-edit", area), {"days_per_week": "2,5", "is_approximate": "on"}
     )
     assert response.status_code == 302
     area.schedule.refresh_from_db()
     assert area.schedule.days_per_week == Decimal("2.5")
-    response = client.post(url("schedule-edit", area), {"weekdays": ["1", "4"]})
+    response = client.post(url("servicepoints:schedule-edit", area), {"weekdays": ["1", "4"]})
     area.schedule.refresh_from_db()
     assert (area.schedule.weekdays, area.schedule.days_per_week) == ("14", None)
 
@@ -404,7 +429,7 @@ def test_schedule_form_accepts_a_decimal_comma_and_weekdays(as_role, area):
 )
 def test_bad_schedule_input_is_refused(as_role, area, english, data, message):
     before = recorded_changes()
-    response = as_role("coordinator").post(url("schedule-edit", area), data)
+    response = as_role("coordinator").post(url("servicepoints:schedule-edit", area), data)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert recorded_changes() == before
@@ -415,7 +440,8 @@ def test_placement_pages(as_role, area):
     data = {"role_title": "Sosiaaliohjaaja", "organisation": area.organisation.pk}
     # The Finnish page takes a decimal comma.
     response = client.post(
-        url("placement-create", area), {**data, "persons": "0,5", "days_per_week": "1,5"}
+        url("servicepoints:placement-create", area),
+        {**data, "persons": "0,5", "days_per_week": "1,5"},
     )
     assert response.status_code == 302
     placement = area.point.placements.get(role_title="Sosiaaliohjaaja")
@@ -423,30 +449,36 @@ def test_placement_pages(as_role, area):
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     before = recorded_changes()
-    response = client.post(url("placement-create", area), {**data, "days_per_week": "3.5"})
+    response = client.post(
+        url("servicepoints:placement-create", area), {**data, "days_per_week": "3.5"}
+    )
     assert response.status_code == 200
     assert "The point is staffed 3 days a week; a placement cannot have more." in (
         response.content.decode()
     )
-    response = client.post(url("placement-edit", area), {**data, "days_per_week": "4"})
+    response = client.post(
+        url("servicepoints:placement-edit", area), {**data, "days_per_week": "4"}
+    )
     assert response.status_code == 200
-    response = client.post(url("placement-edit", area), {**data, "persons": "-1"})
+    response = client.post(url("servicepoints:placement-edit", area), {**data, "persons": "-1"})
     assert "The number of persons cannot be negative." in response.content.decode()
     assert recorded_changes() == before
 
-    response = client.post(url("placement-edit", area), {**data, "days_per_week": "3"})
+    response = client.post(
+        url("servicepoints:placement-edit", area), {**data, "days_per_week": "3"}
+    )
     assert response.status_code == 302
     area.placement.refresh_from_db()
     assert area.placement.days_per_week == Decimal("3")
 
-    assert client.post(url("placement-delete", area)).status_code == 302
+    assert client.post(url("servicepoints:placement-delete", area)).status_code == 302
     assert not Placement.objects.filter(pk=area.placement.pk).exists()
 
 
 def test_arrangement_pages(as_role, area, english):
     client = as_role("coordinator")
     response = client.post(
-        url("arrangement-create", area),
+        url("servicepoints:arrangement-create", area),
         {
             "kind": "client_group",
             "provider_municipality": area.ylakyla.pk,
@@ -460,13 +492,13 @@ def test_arrangement_pages(as_role, area, english):
 
     before = recorded_changes()
     response = client.post(
-        url("arrangement-create", area),
+        url("servicepoints:arrangement-create", area),
         {"kind": "produces", "provider_municipality": area.alakyla.pk},
     )
     assert response.status_code == 200
     assert "Name the municipality whose services are produced." in response.content.decode()
     response = client.post(
-        url("arrangement-create", area),
+        url("servicepoints:arrangement-create", area),
         {
             "kind": "produces",
             "provider_municipality": area.alakyla.pk,
@@ -477,31 +509,31 @@ def test_arrangement_pages(as_role, area, english):
     assert recorded_changes() == before
 
     response = client.post(
-        url("arrangement-edit", area),
+        url("servicepoints:arrangement-edit", area),
         {"kind": "remote", "provider_organisation": area.organisation.pk, "description": "Uusi"},
     )
     assert response.status_code == 302
     area.remote.refresh_from_db()
     assert area.remote.description == "Uusi"
-    assert client.post(url("arrangement-delete", area)).status_code == 302
+    assert client.post(url("servicepoints:arrangement-delete", area)).status_code == 302
     assert not ServiceArrangement.objects.filter(pk=area.remote.pk).exists()
 
 
 def test_changes_are_recorded_with_the_user_and_shown_on_the_point(as_role, area, english):
     client = as_role("coordinator")
     client.post(
-        url("schedule-edit", area),
+        url("servicepoints:schedule-edit", area),
         {"days_per_week": "4", "is_approximate": "on", "organisation": area.organisation.pk},
     )
     client.post(
-        url("placement-edit", area),
+        url("servicepoints:placement-edit", area),
         {"role_title": "Omavalmentaja", "organisation": area.organisation.pk, "persons": "2"},
     )
     schedule_record = area.schedule.history.order_by("-history_date", "-history_id").first()
     assert schedule_record.history_user.username == "koordinaattori"
     assert schedule_record.days_per_week == Decimal("4")
 
-    content = client.get(url("servicepoint-detail", area)).content.decode()
+    content = client.get(url("servicepoints:servicepoint-detail", area)).content.decode()
     history = re.search(r'data-testid="history">(.*?)</ul>', content, re.S).group(1)
     assert "on-duty schedule · Changed (days a week) · koordinaattori" in history
     assert "placement: Omavalmentaja · Changed (persons, days a week) · koordinaattori" in history
@@ -525,12 +557,12 @@ def test_list_shows_a_point_until_its_closing_day(as_role, area, english):
         closed_on=today - datetime.timedelta(days=1),
     )
     client = as_role("coordinator")
-    path = url("servicepoint-list", area)
+    path = url("servicepoints:servicepoint-list", area)
     content = client.get(path).content.decode()
     assert "Sulkeutuva piste" in content and "Suljettu eilen" not in content
     content = client.get(path, {"status": "closed"}).content.decode()
     assert "Suljettu eilen" in content and "Sulkeutuva piste" not in content
-    content = client.get(url("coverage", area)).content.decode()
+    content = client.get(url("servicepoints:coverage", area)).content.decode()
     assert "Sulkeutuva piste" in content and "Suljettu eilen" not in content
 
 
@@ -540,7 +572,7 @@ def test_a_second_producer_is_refused_on_the_form(as_role, area, english):
     client = as_role("coordinator")
     before = recorded_changes()
     response = client.post(
-        url("arrangement-create", area),
+        url("servicepoints:arrangement-create", area),
         {
             "kind": "produces",
             "provider_municipality": keskikyla.pk,
@@ -555,7 +587,7 @@ def test_a_second_producer_is_refused_on_the_form(as_role, area, english):
     ]
     assert "a municipality can have only one producer." in response.content.decode()
     response = client.post(
-        url("arrangement-create", area),
+        url("servicepoints:arrangement-create", area),
         {"kind": "produces", "provider_municipality": area.ylakyla.pk, "recipient": keskikyla.pk},
     )
     assert response.status_code == 200
@@ -564,7 +596,8 @@ def test_a_second_producer_is_refused_on_the_form(as_role, area, english):
 
     # Editing the one arrangement does not conflict with itself.
     edit = reverse(
-        "production-edit", kwargs={"pilot": area.pilot.slug, "recipient": area.ylakyla.code}
+        "servicepoints:production-edit",
+        kwargs={"pilot": area.pilot.slug, "recipient": area.ylakyla.code},
     )
     response = client.post(
         edit,
@@ -585,12 +618,12 @@ def test_a_second_producer_is_refused_on_the_form(as_role, area, english):
 def test_days_and_persons_take_a_comma_or_a_point_in_any_language(as_role, area, language, typed):
     client = as_role("coordinator")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.post(url("schedule-edit", area), {"days_per_week": typed})
+    response = client.post(url("servicepoints:schedule-edit", area), {"days_per_week": typed})
     assert response.status_code == 302
     area.schedule.refresh_from_db()
     assert area.schedule.days_per_week == Decimal("2.5")
     response = client.post(
-        url("placement-edit", area),
+        url("servicepoints:placement-edit", area),
         {
             "role_title": "Omavalmentaja",
             "organisation": area.organisation.pk,

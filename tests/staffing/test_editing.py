@@ -211,7 +211,7 @@ def fingerprint():
 @pytest.mark.django_db
 def test_edit_page_shows_lines_by_service_need_with_parts_and_totals(client, world):
     client.force_login(world.coordinator)
-    response = client.get(plan_url("plan-edit", world))
+    response = client.get(plan_url("staffing:plan-edit", world))
     assert response.status_code == 200
     content = response.content.decode()
     # Grouped in the service needs' order: S1 before JOHTO, each line under its group.
@@ -236,21 +236,31 @@ def test_approved_plan_is_shown_locked_with_an_offer_of_a_new_version(client, wo
     StaffingPlan.objects.filter(pk=world.plan.pk).update(status=StaffingPlan.Status.APPROVED)
     client.force_login(world.coordinator)
     english(client)
-    content = client.get(plan_url("plan-edit", world)).content.decode()
+    content = client.get(plan_url("staffing:plan-edit", world)).content.decode()
     assert 'data-testid="plan-locked"' in content
-    assert plan_url("plan-copy", world) in content
+    assert plan_url("staffing:plan-copy", world) in content
     assert 'data-testid="add-line-form"' not in content
     assert f'data-testid="edit-line-{world.line.pk}"' not in content
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "name", ["allocation-create", "allocation-edit", "allocation-delete", "plan-approve"]
+    "name",
+    [
+        "staffing:allocation-create",
+        "staffing:allocation-edit",
+        "staffing:allocation-delete",
+        "staffing:plan-approve",
+    ],
 )
 def test_approved_plan_refuses_every_change(client, world, name):
     StaffingPlan.objects.filter(pk=world.plan.pk).update(status=StaffingPlan.Status.APPROVED)
     client.force_login(world.coordinator)
-    kwargs = {} if name in ("allocation-create", "plan-approve") else {"pk": world.line.pk}
+    kwargs = (
+        {}
+        if name in ("staffing:allocation-create", "staffing:plan-approve")
+        else {"pk": world.line.pk}
+    )
     target = plan_url(name, world, **kwargs)
     before = fingerprint()
     data = line_data(world, world.line, prefix=None)
@@ -259,7 +269,7 @@ def test_approved_plan_refuses_every_change(client, world, name):
     for method in (client.get, client.post):
         response = method(target, data) if method == client.post else method(target)
         assert response.status_code == 302
-        assert response["Location"] == plan_url("plan-edit", world)
+        assert response["Location"] == plan_url("staffing:plan-edit", world)
         page = client.get(response["Location"]).content.decode()
         assert "This plan is approved and locked. Make a new version to change it." in page
     assert fingerprint() == before
@@ -272,14 +282,14 @@ def test_approved_plan_refuses_every_change(client, world, name):
 def test_add_a_line_with_decimal_comma_and_see_new_totals(client, world):
     client.force_login(world.coordinator)
     response = client.post(
-        plan_url("allocation-create", world),
+        plan_url("staffing:allocation-create", world),
         line_data(world, prefix="new", fte="0,5", client_work_fte="0,5"),
     )
     assert response.status_code == 302
     line = Allocation.objects.get(plan=world.plan, role_title="Uusi asiantuntija")
     assert (line.fte, line.client_work_fte, line.position) == (Decimal("0.5"), Decimal("0.5"), 3)
-    assert response["Location"] == plan_url("plan-edit", world) + f"#line-{line.pk}"
-    content = client.get(plan_url("plan-edit", world)).content.decode()
+    assert response["Location"] == plan_url("staffing:plan-edit", world) + f"#line-{line.pk}"
+    content = client.get(plan_url("staffing:plan-edit", world)).content.decode()
     # 600 clients / 4,5 client-work FTE = 133,33…
     assert 'data-testid="plan-client-work-fte">4,5<' in content
     assert 'data-testid="plan-caseload">133,3<' in content
@@ -294,7 +304,7 @@ def test_full_page_create_with_parts(client, world):
     data.update(
         parts_data([], extra=[{"label": "josta nuoret", "fte": "0,5", "shared_with": ""}, {}])
     )
-    response = client.post(plan_url("allocation-create", world), data)
+    response = client.post(plan_url("staffing:allocation-create", world), data)
     assert response.status_code == 302
     line = Allocation.objects.get(plan=world.plan, role_title="Uusi asiantuntija")
     assert list(line.parts.values_list("label", "fte")) == [("josta nuoret", Decimal("0.50"))]
@@ -303,7 +313,7 @@ def test_full_page_create_with_parts(client, world):
 @pytest.mark.django_db
 def test_full_page_edit_changes_the_line_and_its_parts(client, world):
     client.force_login(world.coordinator)
-    page = client.get(plan_url("allocation-edit", world, pk=world.line.pk))
+    page = client.get(plan_url("staffing:allocation-edit", world, pk=world.line.pk))
     assert page.status_code == 200
     assert 'name="parts-0-label"' in page.content.decode()
     data = line_data(
@@ -322,7 +332,7 @@ def test_full_page_edit_changes_the_line_and_its_parts(client, world):
             extra=[{"label": "josta maahanmuuttajat", "fte": "0,25"}],
         )
     )
-    response = client.post(plan_url("allocation-edit", world, pk=world.line.pk), data)
+    response = client.post(plan_url("staffing:allocation-edit", world, pk=world.line.pk), data)
     assert response.status_code == 302
     world.line.refresh_from_db()
     assert world.line.fte == Decimal("3.5")
@@ -350,7 +360,7 @@ def test_full_page_edit_removes_a_part(client, world):
             ]
         )
     )
-    response = client.post(plan_url("allocation-edit", world, pk=world.line.pk), data)
+    response = client.post(plan_url("staffing:allocation-edit", world, pk=world.line.pk), data)
     assert response.status_code == 302
     assert not AllocationPart.objects.filter(pk=world.part.pk).exists()
 
@@ -358,7 +368,7 @@ def test_full_page_edit_removes_a_part(client, world):
 @pytest.mark.django_db
 def test_delete_with_confirmation_page(client, world):
     client.force_login(world.coordinator)
-    target = plan_url("allocation-delete", world, pk=world.line.pk)
+    target = plan_url("staffing:allocation-delete", world, pk=world.line.pk)
     english(client)
     page = client.get(target).content.decode()
     assert "Remove this line?" in page and "josta nuoret" in page
@@ -377,7 +387,7 @@ def test_delete_with_confirmation_page(client, world):
 @pytest.mark.django_db
 def test_htmx_row_edit_returns_the_row_and_the_totals_out_of_band(client, world):
     client.force_login(world.coordinator)
-    target = plan_url("allocation-edit", world, pk=world.line.pk)
+    target = plan_url("staffing:allocation-edit", world, pk=world.line.pk)
     form = client.get(target, **HTMX).content.decode()
     assert form.lstrip().startswith("<tbody") or f'id="line-{world.line.pk}"' in form
     assert f'hx-post="{target}"' in form
@@ -406,7 +416,7 @@ def test_htmx_row_edit_returns_the_row_and_the_totals_out_of_band(client, world)
 @pytest.mark.django_db
 def test_htmx_move_to_another_service_need_redraws_all_lines(client, world):
     client.force_login(world.coordinator)
-    target = plan_url("allocation-edit", world, pk=world.line.pk)
+    target = plan_url("staffing:allocation-edit", world, pk=world.line.pk)
     data = line_data(
         world,
         world.line,
@@ -422,7 +432,7 @@ def test_htmx_move_to_another_service_need_redraws_all_lines(client, world):
 def test_htmx_add_returns_a_fresh_form_and_the_lines_out_of_band(client, world):
     client.force_login(world.coordinator)
     response = client.post(
-        plan_url("allocation-create", world),
+        plan_url("staffing:allocation-create", world),
         line_data(world, prefix="new", role_title="Omavalmentaja"),
         **HTMX,
     )
@@ -439,7 +449,9 @@ def test_htmx_add_with_errors_returns_the_form_only(client, world):
     before = fingerprint()
     english(client)
     response = client.post(
-        plan_url("allocation-create", world), line_data(world, prefix="new", fte="-1"), **HTMX
+        plan_url("staffing:allocation-create", world),
+        line_data(world, prefix="new", fte="-1"),
+        **HTMX,
     )
     content = response.content.decode()
     assert content.lstrip().startswith('<div id="add-line"')
@@ -451,7 +463,7 @@ def test_htmx_add_with_errors_returns_the_form_only(client, world):
 def test_htmx_delete_redraws_the_lines(client, world):
     client.force_login(world.coordinator)
     response = client.post(
-        plan_url("allocation-delete", world, pk=world.management.pk),
+        plan_url("staffing:allocation-delete", world, pk=world.management.pk),
         {"version": world.management.version},
         **HTMX,
     )
@@ -489,9 +501,12 @@ def test_bad_line_input_gets_a_message_and_changes_nothing(
     before = fingerprint()
     english(client)
     for target, data in (
-        (plan_url("allocation-create", world), line_data(world, prefix="new", **overrides)),
         (
-            plan_url("allocation-edit", world, pk=world.line.pk),
+            plan_url("staffing:allocation-create", world),
+            line_data(world, prefix="new", **overrides),
+        ),
+        (
+            plan_url("staffing:allocation-edit", world, pk=world.line.pk),
             line_data(world, world.line, prefix=f"line-{world.line.pk}", **overrides),
         ),
     ):
@@ -521,7 +536,7 @@ def test_part_above_its_line_gets_a_message_and_changes_nothing(client, world):
         )
     )
     english(client)
-    response = client.post(plan_url("allocation-edit", world, pk=world.line.pk), data)
+    response = client.post(plan_url("staffing:allocation-edit", world, pk=world.line.pk), data)
     assert response.status_code == 200
     formset = response.context["formset"]
     assert formset.forms[0].errors["fte"] == [
@@ -537,7 +552,7 @@ def test_shrinking_a_line_below_an_unchanged_part_is_refused(client, world):
     before = fingerprint()
     english(client)
     response = client.post(
-        plan_url("allocation-edit", world, pk=world.line.pk),
+        plan_url("staffing:allocation-edit", world, pk=world.line.pk),
         line_data(
             world,
             world.line,
@@ -557,7 +572,7 @@ def test_municipality_of_another_pilot_is_not_offered_nor_accepted(client, world
     client.force_login(world.coordinator)
     before = fingerprint()
     response = client.post(
-        plan_url("allocation-create", world),
+        plan_url("staffing:allocation-create", world),
         line_data(world, prefix="new", serves_municipality=stranger.pk),
     )
     assert response.status_code == 200
@@ -570,11 +585,12 @@ def test_role_title_with_markup_is_stored_as_typed_and_shown_escaped(client, wor
     client.force_login(world.coordinator)
     title = '<script>alert("x")</script><b>Päällikkö</b>'
     client.post(
-        plan_url("allocation-create", world), line_data(world, prefix="new", role_title=title)
+        plan_url("staffing:allocation-create", world),
+        line_data(world, prefix="new", role_title=title),
     )
     line = Allocation.objects.get(plan=world.plan, position=3)
     assert line.role_title == title
-    content = client.get(plan_url("plan-edit", world)).content.decode()
+    content = client.get(plan_url("staffing:plan-edit", world)).content.decode()
     assert title not in content
     assert (
         "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;Päällikkö&lt;/b&gt;" in content
@@ -592,7 +608,7 @@ def test_stale_save_is_refused_and_the_newer_data_kept(client, world, htmx):
     first_client.force_login(world.coordinator)
     second_client.force_login(second)
     extra = HTMX if htmx else {}
-    target = plan_url("allocation-edit", world, pk=world.line.pk)
+    target = plan_url("staffing:allocation-edit", world, pk=world.line.pk)
     prefix = f"line-{world.line.pk}"
     # Both open the line at version 1.
     opened = line_data(world, world.line, prefix=prefix)
@@ -641,7 +657,7 @@ def test_stale_save_is_refused_and_the_newer_data_kept(client, world, htmx):
 @pytest.mark.django_db
 def test_stale_delete_is_refused(client, world):
     client.force_login(world.coordinator)
-    target = plan_url("allocation-delete", world, pk=world.line.pk)
+    target = plan_url("staffing:allocation-delete", world, pk=world.line.pk)
     Allocation.objects.filter(pk=world.line.pk).update(version=5)
     english(client)
     response = client.post(target, {"version": 1}, follow=True)
@@ -652,7 +668,7 @@ def test_stale_delete_is_refused(client, world):
 @pytest.mark.django_db
 def test_edit_of_a_deleted_line_says_so(client, world):
     client.force_login(world.coordinator)
-    target = plan_url("allocation-edit", world, pk=world.line.pk)
+    target = plan_url("staffing:allocation-edit", world, pk=world.line.pk)
     data = line_data(world, world.line, prefix=f"line-{world.line.pk}")
     world.line.delete()
     assert client.post(target, data).status_code == 404
@@ -679,7 +695,11 @@ def test_edit_page_query_count_is_constant(client, django_assert_num_queries, ex
     world = build_world(extra=extra)
     client.force_login(world.coordinator)
     _queries_of(
-        client, django_assert_num_queries, EDIT_PAGE_QUERIES, "get", plan_url("plan-edit", world)
+        client,
+        django_assert_num_queries,
+        EDIT_PAGE_QUERIES,
+        "get",
+        plan_url("staffing:plan-edit", world),
     )
 
 
@@ -690,7 +710,7 @@ def test_inline_row_form_and_save_query_counts_are_constant(
 ):
     world = build_world(extra=extra)
     client.force_login(world.coordinator)
-    target = plan_url("allocation-edit", world, pk=world.line.pk)
+    target = plan_url("staffing:allocation-edit", world, pk=world.line.pk)
     _queries_of(client, django_assert_num_queries, ROW_FORM_QUERIES, "get", target, **HTMX)
     data = line_data(world, world.line, prefix=f"line-{world.line.pk}", fte="4,5")
     _queries_of(client, django_assert_num_queries, ROW_SAVE_QUERIES, "post", target, data, **HTMX)
@@ -704,5 +724,5 @@ def test_full_page_line_form_query_count_is_constant(client, django_assert_num_q
         AllocationPartFactory(allocation=world.line, position=position, fte=Decimal("0.5"))
     client.force_login(world.coordinator)
     with django_assert_num_queries(LINE_PAGE_QUERIES):
-        response = client.get(plan_url("allocation-edit", world, pk=world.line.pk))
+        response = client.get(plan_url("staffing:allocation-edit", world, pk=world.line.pk))
     assert len(response.context["formset"].forms) == parts + 1

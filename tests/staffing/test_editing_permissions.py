@@ -49,39 +49,39 @@ def editing_requests(world):
     line = world.line
     prefix = f"line-{line.pk}"
     return {
-        "plan-edit": (plan_url("plan-edit", world), 200, {}, 405),
-        "allocation-create": (
-            plan_url("allocation-create", world),
+        "staffing:plan-edit": (plan_url("staffing:plan-edit", world), 200, {}, 405),
+        "staffing:allocation-create": (
+            plan_url("staffing:allocation-create", world),
             200,
             line_data(world, prefix="new"),
             302,
         ),
-        "allocation-edit": (
-            plan_url("allocation-edit", world, pk=line.pk),
+        "staffing:allocation-edit": (
+            plan_url("staffing:allocation-edit", world, pk=line.pk),
             200,
             line_data(world, line, prefix=prefix, fte="1", client_work_fte="1"),
             302,
         ),
-        "allocation-delete": (
-            plan_url("allocation-delete", world, pk=line.pk),
+        "staffing:allocation-delete": (
+            plan_url("staffing:allocation-delete", world, pk=line.pk),
             200,
             {"version": line.version},
             302,
         ),
-        "plan-copy": (
-            plan_url("plan-copy", world),
+        "staffing:plan-copy": (
+            plan_url("staffing:plan-copy", world),
             200,
             {"name": "Kopio", "kind": StaffingPlan.Kind.SCENARIO},
             302,
         ),
-        "plan-approve": (
-            plan_url("plan-approve", world),
+        "staffing:plan-approve": (
+            plan_url("staffing:plan-approve", world),
             200,
             {"version": StaffingPlan.objects.get(pk=world.plan.pk).version},
             302,
         ),
-        "allocation-restore": (
-            plan_url("allocation-restore", world, history_id=world.earlier.history_id),
+        "staffing:allocation-restore": (
+            plan_url("staffing:allocation-restore", world, history_id=world.earlier.history_id),
             405,
             {"version": line.version},
             302,
@@ -90,13 +90,13 @@ def editing_requests(world):
 
 
 NAMES = [
-    "plan-edit",
-    "allocation-create",
-    "allocation-edit",
-    "allocation-delete",
-    "plan-copy",
-    "plan-approve",
-    "allocation-restore",
+    "staffing:plan-edit",
+    "staffing:allocation-create",
+    "staffing:allocation-edit",
+    "staffing:allocation-delete",
+    "staffing:plan-copy",
+    "staffing:plan-approve",
+    "staffing:allocation-restore",
 ]
 
 
@@ -145,22 +145,22 @@ def test_allowed_posts_do_what_they_say(client, world, role):
     """The matrix above proves something changed; here, that it is the right thing."""
     login_as(client, world, role)
     requests = editing_requests(world)
-    url, _status, data, _post = requests["allocation-restore"]
+    url, _status, data, _post = requests["staffing:allocation-restore"]
     client.post(url, data)
     world.line.refresh_from_db()
     assert world.line.fte == Decimal("3")
     assert world.line.history.latest().history_user == getattr(world, role)
-    url, _status, data, _post = requests["plan-copy"]
+    url, _status, data, _post = requests["staffing:plan-copy"]
     client.post(url, data)
     copy = StaffingPlan.objects.get(name="Kopio")
     assert (copy.kind, copy.based_on, copy.allocations.count()) == ("scenario", world.plan, 2)
 
 
-READ_PAGES = ["plan-list", "plan-compare", "plan-history"]
+READ_PAGES = ["staffing:plan-list", "staffing:plan-compare", "staffing:plan-history"]
 
 
 def read_url(world, name):
-    if name == "plan-history":
+    if name == "staffing:plan-history":
         return plan_url(name, world)
     return reverse(name, kwargs={"pilot": world.pilot.slug})
 
@@ -186,13 +186,13 @@ def test_manager_sees_no_editing_links_on_the_read_pages(client, world):
     client.force_login(world.manager)
     for name in READ_PAGES:
         content = client.get(read_url(world, name)).content.decode()
-        assert plan_url("plan-edit", world) not in content
-        assert plan_url("plan-copy", world) not in content
+        assert plan_url("staffing:plan-edit", world) not in content
+        assert plan_url("staffing:plan-copy", world) not in content
         assert 'data-testid="restore-' not in content
         assert 'data-testid="nav-statistics-edit"' not in content
     client.force_login(world.coordinator)
-    content = client.get(read_url(world, "plan-list")).content.decode()
-    assert plan_url("plan-edit", world) in content
-    assert plan_url("plan-copy", world) in content
-    content = client.get(read_url(world, "plan-history")).content.decode()
+    content = client.get(read_url(world, "staffing:plan-list")).content.decode()
+    assert plan_url("staffing:plan-edit", world) in content
+    assert plan_url("staffing:plan-copy", world) in content
+    content = client.get(read_url(world, "staffing:plan-history")).content.decode()
     assert f'data-testid="restore-{world.earlier.history_id}"' in content

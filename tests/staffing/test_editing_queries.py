@@ -6,10 +6,10 @@ import pytest
 from tests.staffing.test_editing import build_world, plan_url
 
 PAGES = {
-    "plan-copy": ({}, 8),
-    "plan-approve": ({}, 17),
-    "allocation-delete": ({"pk": "line"}, 10),
-    "allocation-create": ({}, 14),
+    "staffing:plan-copy": ({}, 8),
+    "staffing:plan-approve": ({}, 17),
+    "staffing:allocation-delete": ({"pk": "line"}, 10),
+    "staffing:allocation-create": ({}, 14),
 }
 
 

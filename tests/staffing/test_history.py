@@ -34,7 +34,7 @@ def test_history_lists_who_changed_what_with_old_and_new_values(client, world):
     world.part.save()
     services.allocation_delete(allocation=world.management, version=1, user=world.coordinator)
     client.force_login(world.manager)
-    response = client.get(plan_url("plan-history", world))
+    response = client.get(plan_url("staffing:plan-history", world))
     content = response.content.decode()
     entries = response.context["entries"]
     # Newest first: the removal, the part, the line's change, then the factory's records.
@@ -58,7 +58,7 @@ def test_history_lists_who_changed_what_with_old_and_new_values(client, world):
     english(client)
     labels = {
         label
-        for label, _old, _new in client.get(plan_url("plan-history", world))
+        for label, _old, _new in client.get(plan_url("staffing:plan-history", world))
         .context["entries"][2]
         .changes
     }
@@ -70,7 +70,7 @@ def test_history_escapes_what_users_typed(client, world):
         allocation=world.line, version=1, user=world.coordinator, role_title="<i>kursiivi</i>"
     )
     client.force_login(world.coordinator)
-    content = client.get(plan_url("plan-history", world)).content.decode()
+    content = client.get(plan_url("staffing:plan-history", world)).content.decode()
     assert "<i>kursiivi</i>" not in content
     assert "&lt;i&gt;kursiivi&lt;/i&gt;" in content
 
@@ -80,10 +80,10 @@ def test_plan_records_show_approval_and_copy(client, world):
     services.plan_approve(plan=world.plan, user=world.admin)
     client.force_login(world.admin)
     english(client)
-    content = client.get(plan_url("plan-history", world)).content.decode()
+    content = client.get(plan_url("staffing:plan-history", world)).content.decode()
     assert "Approved" in content
     assert "draft → approved" in content
-    copy_history = client.get(plan_url("plan-history", world, plan=copy)).content.decode()
+    copy_history = client.get(plan_url("staffing:plan-history", world, plan=copy)).content.decode()
     assert "Copied from Suunnitelma 2024" in copy_history
 
 
@@ -93,7 +93,7 @@ def test_a_reason_stored_as_plain_text_before_is_shown_as_stored(client, world):
         history_change_reason="copied:12"
     )
     client.force_login(world.coordinator)
-    assert "copied:12" in client.get(plan_url("plan-history", world)).content.decode()
+    assert "copied:12" in client.get(plan_url("staffing:plan-history", world)).content.decode()
 
 
 def test_restore_from_the_history_page(client, world):
@@ -106,7 +106,7 @@ def test_restore_from_the_history_page(client, world):
     )
     client.force_login(world.coordinator)
     english(client)
-    page = client.get(plan_url("plan-history", world))
+    page = client.get(plan_url("staffing:plan-history", world))
     original = world.line.history.earliest()
     lines = [e for e in page.context["entries"] if e.kind == "line"]
     entry = next(e for e in lines if e.record.history_id == original.history_id)
@@ -116,9 +116,10 @@ def test_restore_from_the_history_page(client, world):
         e for e in lines if e.record.history_id == latest.history_id
     ).can_restore  # that is the state it is in
     response = client.post(
-        plan_url("allocation-restore", world, history_id=original.history_id), {"version": 2}
+        plan_url("staffing:allocation-restore", world, history_id=original.history_id),
+        {"version": 2},
     )
-    assert response["Location"] == plan_url("plan-edit", world) + f"#line-{world.line.pk}"
+    assert response["Location"] == plan_url("staffing:plan-edit", world) + f"#line-{world.line.pk}"
     world.line.refresh_from_db()
     assert (world.line.fte, world.line.client_work_fte, world.line.version) == (
         Decimal("4"),
@@ -126,10 +127,11 @@ def test_restore_from_the_history_page(client, world):
         3,
     )
     assert (
-        "Restored to its state of" in client.get(plan_url("plan-history", world)).content.decode()
+        "Restored to its state of"
+        in client.get(plan_url("staffing:plan-history", world)).content.decode()
     )
     del client.cookies["django_language"]  # numbers are checked in Finnish
-    assert "9,0 → 4,0" in client.get(plan_url("plan-history", world)).content.decode()
+    assert "9,0 → 4,0" in client.get(plan_url("staffing:plan-history", world)).content.decode()
 
 
 def test_restore_based_on_a_stale_page_is_refused(client, world):
@@ -140,7 +142,7 @@ def test_restore_based_on_a_stale_page_is_refused(client, world):
     english(client)
     before = fingerprint()
     response = client.post(
-        plan_url("allocation-restore", world, history_id=original.history_id),
+        plan_url("staffing:allocation-restore", world, history_id=original.history_id),
         {"version": 2},
         follow=True,
     )
@@ -170,7 +172,7 @@ def test_restore_that_would_break_a_part_is_refused_with_a_message(client, world
     english(client)
     before = fingerprint()
     response = client.post(
-        plan_url("allocation-restore", world, history_id=small.history_id),
+        plan_url("staffing:allocation-restore", world, history_id=small.history_id),
         {"version": 3},
         follow=True,
     )
@@ -183,7 +185,9 @@ def test_restore_of_another_plans_record_is_not_found(client, world):
     line = AllocationFactory(plan=other)
     client.force_login(world.coordinator)
     record = line.history.get()
-    response = client.post(plan_url("allocation-restore", world, history_id=record.history_id))
+    response = client.post(
+        plan_url("staffing:allocation-restore", world, history_id=record.history_id)
+    )
     assert response.status_code == 404
 
 
@@ -195,6 +199,6 @@ def test_history_query_count_is_constant(client, django_assert_num_queries, extr
         services.allocation_update(allocation=line, version=1, user=world.admin, note="muutettu")
     client.force_login(world.coordinator)
     with django_assert_num_queries(16):
-        response = client.get(plan_url("plan-history", world))
+        response = client.get(plan_url("staffing:plan-history", world))
     assert response.status_code == 200
     assert len(response.context["page"].paginator.object_list) >= 2 * (2 + extra)

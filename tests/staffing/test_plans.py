@@ -34,7 +34,7 @@ def test_plan_list_shows_status_kind_validity_origin_totals_and_actions(client, 
     )
     services.plan_approve(plan=world.plan, user=world.admin)
     client.force_login(world.coordinator)
-    content = client.get(pilot_url("plan-list", world)).content.decode()
+    content = client.get(pilot_url("staffing:plan-list", world)).content.decode()
     assert 'data-plan="suunnitelma-2024"' in content and f'data-plan="{copy.slug}"' in content
     assert 'data-status="approved"' in content and 'data-status="draft"' in content
     assert "1.3.2021" in content  # valid from, Finnish date
@@ -43,11 +43,11 @@ def test_plan_list_shows_status_kind_validity_origin_totals_and_actions(client, 
     assert (totals.fte, totals.client_work_fte) == (Decimal("5"), Decimal("4"))
     assert ">5,0</td>" in content and ">4,0</td>" in content
     # The approved plan cannot be edited or approved, only copied; the draft copy can.
-    assert plan_url("plan-edit", world) not in content
-    assert plan_url("plan-approve", world) not in content
-    assert plan_url("plan-copy", world) in content
-    assert plan_url("plan-edit", world, plan=copy) in content
-    assert plan_url("plan-approve", world, plan=copy) in content
+    assert plan_url("staffing:plan-edit", world) not in content
+    assert plan_url("staffing:plan-approve", world) not in content
+    assert plan_url("staffing:plan-copy", world) in content
+    assert plan_url("staffing:plan-edit", world, plan=copy) in content
+    assert plan_url("staffing:plan-approve", world, plan=copy) in content
 
 
 @pytest.mark.parametrize("extra_plans", [0, 20], ids=["small", "20x"])
@@ -57,7 +57,7 @@ def test_plan_list_query_count_is_constant(client, world, django_assert_num_quer
         AllocationFactory(plan=plan, position=index + 1)
     client.force_login(world.coordinator)
     with django_assert_num_queries(9):
-        response = client.get(pilot_url("plan-list", world))
+        response = client.get(pilot_url("staffing:plan-list", world))
     assert response.status_code == 200
 
 
@@ -67,14 +67,14 @@ def test_plan_list_query_count_is_constant(client, world, django_assert_num_quer
 def test_copy_view_makes_a_draft_and_opens_it_for_editing(client, world):
     services.plan_approve(plan=world.plan, user=world.admin)
     client.force_login(world.coordinator)
-    page = client.get(plan_url("plan-copy", world))
+    page = client.get(plan_url("staffing:plan-copy", world))
     assert page.context["form"].initial["name"].startswith("Suunnitelma 2024")
     response = client.post(
-        plan_url("plan-copy", world),
+        plan_url("staffing:plan-copy", world),
         {"name": "Suunnitelma 2025", "kind": "plan", "valid_from": "1.1.2025"},
     )
     copy = StaffingPlan.objects.get(name="Suunnitelma 2025")
-    assert response["Location"] == plan_url("plan-edit", world, plan=copy)
+    assert response["Location"] == plan_url("staffing:plan-edit", world, plan=copy)
     assert (copy.status, copy.based_on_id, str(copy.valid_from)) == (
         "draft",
         world.plan.pk,
@@ -89,7 +89,7 @@ def test_copy_view_requires_a_name(client, world):
     client.force_login(world.coordinator)
     english(client)
     before = fingerprint()
-    response = client.post(plan_url("plan-copy", world), {"name": "", "kind": "plan"})
+    response = client.post(plan_url("staffing:plan-copy", world), {"name": "", "kind": "plan"})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert fingerprint() == before
@@ -104,7 +104,7 @@ def test_copy_view_shows_a_service_error_without_a_field_above_the_form(client, 
     monkeypatch.setattr(services, "plan_copy", refuse)
     client.force_login(world.coordinator)
     english(client)
-    response = client.post(plan_url("plan-copy", world), {"name": "Kopio", "kind": "plan"})
+    response = client.post(plan_url("staffing:plan-copy", world), {"name": "Kopio", "kind": "plan"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
         "Someone else changed this plan after you opened it; it was not approved. "
@@ -117,25 +117,25 @@ def test_copy_view_shows_a_service_error_without_a_field_above_the_form(client, 
 
 def test_approve_page_shows_totals_and_locks_the_plan(client, world):
     client.force_login(world.coordinator)
-    page = client.get(plan_url("plan-approve", world)).content.decode()
+    page = client.get(plan_url("staffing:plan-approve", world)).content.decode()
     assert 'data-testid="plan-fte">5,0<' in page
     assert 'name="version" value="1"' in page
-    response = client.post(plan_url("plan-approve", world), {"version": 1})
-    assert response["Location"] == pilot_url("plan-list", world)
+    response = client.post(plan_url("staffing:plan-approve", world), {"version": 1})
+    assert response["Location"] == pilot_url("staffing:plan-list", world)
     assert StaffingPlan.objects.get(pk=world.plan.pk).is_locked
     # Locked now: the edit page offers a new version instead.
     assert (
         'data-testid="make-new-version"'
-        in client.get(plan_url("plan-edit", world)).content.decode()
+        in client.get(plan_url("staffing:plan-edit", world)).content.decode()
     )
 
 
 def test_approving_a_plan_changed_since_the_page_opened_is_refused(client, world):
     client.force_login(world.coordinator)
     english(client)
-    client.get(plan_url("plan-approve", world))
+    client.get(plan_url("staffing:plan-approve", world))
     services.allocation_update(allocation=world.line, version=1, user=world.admin, fte=Decimal("9"))
-    response = client.post(plan_url("plan-approve", world), {"version": 1})
+    response = client.post(plan_url("staffing:plan-approve", world), {"version": 1})
     assert response.status_code == 200
     content = response.content.decode()
     assert "Someone else changed this plan after you opened it; it was not approved." in content
@@ -161,7 +161,7 @@ def test_compare_shows_both_plans_with_differences(client, world):
     scenario = make_scenario(world)
     client.force_login(world.manager)
     response = client.get(
-        pilot_url("plan-compare", world), {"a": world.plan.slug, "b": scenario.slug}
+        pilot_url("staffing:plan-compare", world), {"a": world.plan.slug, "b": scenario.slug}
     )
     content = response.content.decode()
     comparison = response.context["comparison"]
@@ -182,7 +182,7 @@ def test_compare_shows_both_plans_with_differences(client, world):
 def test_compare_defaults_to_the_newest_plan_and_its_origin(client, world):
     scenario = make_scenario(world)
     client.force_login(world.coordinator)
-    form = client.get(pilot_url("plan-compare", world)).context["form"]
+    form = client.get(pilot_url("staffing:plan-compare", world)).context["form"]
     assert (form.initial["a"], form.initial["b"]) == (world.plan.slug, scenario.slug)
 
 
@@ -191,7 +191,7 @@ def test_compare_refuses_a_plan_of_another_pilot(client, world):
     client.force_login(world.admin)
     english(client)
     response = client.get(
-        pilot_url("plan-compare", world), {"a": world.plan.slug, "b": foreign.slug}
+        pilot_url("staffing:plan-compare", world), {"a": world.plan.slug, "b": foreign.slug}
     )
     assert response.status_code == 200
     assert "comparison" not in response.context
@@ -207,7 +207,7 @@ def test_compare_query_count_is_constant(client, django_assert_num_queries, extr
     # relation and the line totals (`plans_figures`).
     with django_assert_num_queries(24):
         response = client.get(
-            pilot_url("plan-compare", world), {"a": world.plan.slug, "b": scenario.slug}
+            pilot_url("staffing:plan-compare", world), {"a": world.plan.slug, "b": scenario.slug}
         )
     assert response.status_code == 200
     assert Allocation.objects.filter(plan=scenario).count() == 2 + extra
@@ -219,6 +219,6 @@ def test_compare_query_count_is_constant(client, django_assert_num_queries, extr
 def test_plan_list_sorts_by_every_orderable_column(client, world, column):
     services.plan_copy(plan=world.plan, name="Kopio", kind="scenario", user=world.admin)
     client.force_login(world.manager)
-    response = client.get(pilot_url("plan-list", world), {"sort": column})
+    response = client.get(pilot_url("staffing:plan-list", world), {"sort": column})
     assert response.status_code == 200
     assert len(response.context["table"].rows) == 2
