@@ -1,13 +1,35 @@
 import os
+import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import settings as hypothesis_settings
 
 from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests are never timed: a loaded machine must not fail them. "ci" also fixes the
+# examples (the same on every run) and keeps no example database between runs.
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.register_profile(
+    "ci", deadline=None, derandomize=True, print_blob=True, database=None
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+)
+
+# The reference data and the two seed pilots, in their load order (fixtures/README.md).
+SEED_FIXTURES = tuple(
+    str(Path(settings.BASE_DIR) / "fixtures" / name)
+    for name in ("reference.json", "pilot_kokkola.json", "pilot_jokilaaksot.json")
+)
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -22,6 +44,89 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "Salasana-testi-2026"
+
+
+def load_seeds():
+    call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+
+
+class SeedTransaction:
+    """The seeds loaded into the test database once and kept in a transaction that stays open
+    while the tests asking for `seeded` run (each in its own savepoint, as `db` gives it), and
+    is rolled back before any other test, which so finds the database as the migrations left
+    it. `pytest_collection_modifyitems` runs the seeded tests one after another, so a process
+    loads the seeds once."""
+
+    def __init__(self, django_db_blocker):
+        self._blocker = django_db_blocker
+        self._atomic = None
+
+    def open(self):
+        if self._atomic is not None:
+            return
+        with self._blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                load_seeds()
+            except BaseException:
+                atomic.__exit__(*sys.exc_info())
+                raise
+        self._atomic = atomic
+
+    def close(self):
+        if self._atomic is None:
+            return
+        with self._blocker.unblock():
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+        self._atomic = None
+
+
+_seed_transaction_key = pytest.StashKey[SeedTransaction]()
+
+
+def asks_for_seeds(item):
+    return "seeded" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(items):
+    # A stable sort, before pytest-django's own by kind of test: the seeded tests together.
+    items.sort(key=lambda item: not asks_for_seeds(item))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before any fixture of the test, so its own transaction (`db`) does not see the seeds.
+    seeds = item.config.stash.get(_seed_transaction_key, None)
+    if seeds is not None and not asks_for_seeds(item):
+        seeds.close()
+
+
+@pytest.fixture(scope="session")
+def _seed_transaction(request, django_db_setup, django_db_blocker):
+    seeds = SeedTransaction(django_db_blocker)
+    request.config.stash[_seed_transaction_key] = seeds
+    yield seeds
+    seeds.close()
+
+
+@pytest.fixture(autouse=True)
+def _seeds_for_who_asks(request):
+    """Opens the seed transaction for a test that asks for `seeded`: autouse, so it comes
+    before the test's own transaction, whatever order the test names its fixtures in."""
+    if "seeded" not in request.fixturenames:
+        return
+    if request.node.get_closest_marker("django_db"):
+        # The marker's transaction would begin first and hide the seeds from the test.
+        pytest.fail("a test asking for `seeded` has its database from it: drop its django_db mark")
+    request.getfixturevalue("_seed_transaction").open()
+
+
+@pytest.fixture
+def seeded(db):
+    """The reference data and both seed pilots in the database; the test's changes are rolled
+    back. A browser (live_server) test loads them itself: its transactions are real."""
 
 
 @pytest.fixture

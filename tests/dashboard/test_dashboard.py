@@ -24,7 +24,6 @@ from tests.dashboard.helpers import (
     build_pilot,
     count_queries,
     csv_rows,
-    load_seeds,
     row_named,
     table,
     texts,
@@ -35,11 +34,6 @@ D = Decimal
 Kind = Organisation.Kind
 KOKKOLA = "kokkolan-seutu"
 JOKILAAKSOT = "jokilaaksot"
-
-
-@pytest.fixture
-def seeded(db):
-    load_seeds()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from tests.dashboard.helpers import (
     build_pilot,
     count_queries,
     csv_rows,
-    load_seeds,
     row_named,
     table,
     texts,
@@ -25,11 +24,6 @@ KOKKOLA = "Kokkolan seudun kuntakokeilu"
 JOKILAAKSOT = "Jokilaaksojen työllisyyskokeilu"
 # name | region | statistics date | clients | change | FTE | client-work FTE | caseload | target
 COLUMNS = slice(0, 9)
-
-
-@pytest.fixture
-def seeded(db):
-    load_seeds()
 
 
 def home(client, **params):

@@ -13,7 +13,6 @@ from tests.dashboard.helpers import (
     build_pilot,
     count_queries,
     csv_rows,
-    load_seeds,
     table,
     texts,
     xlsx_rows,
@@ -22,11 +21,6 @@ from tests.dashboard.helpers import (
 D = Decimal
 KOKKOLA = "kokkolan-seutu"
 PLAN = "henkilostosuunnitelma"
-
-
-@pytest.fixture
-def seeded(db):
-    load_seeds()
 
 
 @pytest.fixture
