@@ -44,6 +44,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "Salasana-testi-2026"
+# How long a browser action or expectation may wait (Playwright's defaults: 30 s and 5 s). A wait,
+# never a measurement: on a loaded machine a page takes longer, and only a real failure times out.
+BROWSER_WAIT_MS = 60_000
 
 
 def load_seeds():
@@ -117,16 +120,21 @@ def _seeds_for_who_asks(request):
     before the test's own transaction, whatever order the test names its fixtures in."""
     if "seeded" not in request.fixturenames:
         return
-    if request.node.get_closest_marker("django_db"):
-        # The marker's transaction would begin first and hide the seeds from the test.
-        pytest.fail("a test asking for `seeded` has its database from it: drop its django_db mark")
+    # pytest-django's marker fixture runs before this one, so the test's transaction would
+    # begin outside the seeds' transaction; a transactional test empties the tables.
+    if request.node.get_closest_marker("django_db") or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames):
+        pytest.fail("`seeded` gives the test its database: no django_db mark, no live_server")
     request.getfixturevalue("_seed_transaction").open()
 
 
 @pytest.fixture
 def seeded(db):
-    """The reference data and both seed pilots in the database; the test's changes are rolled
-    back. A browser (live_server) test loads them itself: its transactions are real."""
+    """The reference data and both seed pilots in the database (put there by
+    `_seeds_for_who_asks`); the test's changes are rolled back. A browser (live_server) test
+    loads them itself with `load_seeds()`: its transactions are real."""
 
 
 @pytest.fixture
@@ -172,8 +180,9 @@ def coordinator_factory(make_user):
 
 @pytest.fixture(scope="session")
 def chromium_browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_WAIT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -188,6 +197,7 @@ def page(chromium_browser, live_server):
     context = chromium_browser.new_context(
         base_url=live_server.url, viewport={"width": 1400, "height": 900}, locale="fi-FI"
     )
+    context.set_default_timeout(BROWSER_WAIT_MS)
     page = context.new_page()
     page.requested_urls = []
     page.on("request", lambda request: page.requested_urls.append(request.url))

@@ -560,6 +560,7 @@ def test_edit_link_only_for_who_may_edit(seeded, client, manager, coordinator_fa
 DASHBOARD_QUERIES = 31
 
 
+@pytest.mark.slow
 def test_dashboard_query_count_is_pinned_and_does_not_grow(db, client, manager):
     client.force_login(manager)
     small = build_pilot(1)

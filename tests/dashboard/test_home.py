@@ -161,6 +161,7 @@ HOME_QUERIES = 10
 HOME_EXPORT_QUERIES = 10
 
 
+@pytest.mark.slow
 def test_home_query_count_is_pinned_and_does_not_grow(db, client, manager):
     client.force_login(manager)
     build_pilot(1)

@@ -221,6 +221,7 @@ LIST_QUERIES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "kind"), list(LIST_QUERIES))
 def test_list_query_counts_are_pinned_and_do_not_grow(db, client, manager, name, kind):
     client.force_login(manager)

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.management.utils import get_random_secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
+# Each test starts Django in a fresh process.
+pytestmark = pytest.mark.slow
 
 
 def run_manage(*args, **env_overrides):

@@ -285,6 +285,7 @@ def count_queries(function):
     return len(context.captured_queries)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "call", "pinned"),
     [
