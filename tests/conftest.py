@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
@@ -14,11 +15,18 @@ from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# Property tests are never timed: a loaded machine must not fail them. "ci" also fixes the
-# examples (the same on every run) and keeps no example database between runs.
-hypothesis_settings.register_profile("dev", deadline=None)
+# Property tests are never timed (no deadline, no "too slow" health check): a loaded machine
+# must not fail them. "ci" also fixes the examples (the same on every run) and keeps no example
+# database between runs. Both start from Hypothesis's defaults, not from what it chose itself on
+# seeing a CI environment.
+_untimed = {
+    "parent": hypothesis_settings.get_profile("default"),
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("dev", **_untimed)
 hypothesis_settings.register_profile(
-    "ci", deadline=None, derandomize=True, print_blob=True, database=None
+    "ci", **_untimed, derandomize=True, print_blob=True, database=None
 )
 hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE")
