@@ -16,10 +16,15 @@ run: install env messages migrate fixtures admin
 	@echo "Kokeilu: http://$(HOST):$(PORT)/ (stop with Ctrl-C)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-test env messages chromium
+# The unit tests in TEST_WORKERS processes (pytest-xdist), then the browser tests serially: their
+# live server and Chromium would compete for the same cores. The tests never read .env.
+TEST_WORKERS ?= 2
+test: install-test messages chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -m "not e2e" -n $(TEST_WORKERS)
+	$(PY) -m pytest -m e2e
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +75,7 @@ chromium:
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format:
 	$(VENV)/bin/ruff check --fix .

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# KOKEILU_ENV_FILE lets tests (and unusual deployments) point at another file or /dev/null.
-_env_file = Path(env.str("KOKEILU_ENV_FILE", default=str(BASE_DIR / ".env")))
-if _env_file.is_file():
-    env.read_env(str(_env_file))
+# KOKEILU_ENV_FILE points at another file, or is empty or "off" to read none (the tests do).
+_env_file = env.str("KOKEILU_ENV_FILE", default=str(BASE_DIR / ".env"))
+if _env_file.strip().lower() not in ("", "off") and Path(_env_file).is_file():
+    env.read_env(_env_file)
 
 DEBUG = env.bool("DEBUG", default=False)
 

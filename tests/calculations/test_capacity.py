@@ -355,7 +355,7 @@ def rule_sets(draw):
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(inputs=unit_inputs(), rules=rule_sets(), band=st.sampled_from(BANDS), extra=positive)
 def test_more_job_seekers_never_need_less_fte(inputs, rules, band, extra):
     more = replace(inputs, **{band: getattr(inputs, band) + extra})
@@ -366,7 +366,7 @@ def test_more_job_seekers_never_need_less_fte(inputs, rules, band, extra):
     assert all(after.meetings[t] >= before.meetings[t] for t in MeetingType)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(rules=rule_sets())
 def test_zero_in_zero_out(rules):
     result = required_capacity(inputs=unit(MARCH_2024, 0, 0, 0, 0), rules=rules)
@@ -375,7 +375,7 @@ def test_zero_in_zero_out(rules):
     assert all(q.exact == 0 for q in result.meetings.values())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(inputs=unit_inputs(), rules=rule_sets())
 def test_doubling_every_meeting_rate_doubles_meetings_exactly(inputs, rules):
     doubled = replace(
@@ -393,7 +393,7 @@ def test_doubling_every_meeting_rate_doubles_meetings_exactly(inputs, rules):
     assert double.fte.exact == 2 * single.fte.exact
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(inputs=unit_inputs(), rules=rule_sets())
 def test_units_are_consistent(inputs, rules):
     result = required_capacity(inputs=inputs, rules=rules)
@@ -412,7 +412,7 @@ def test_units_are_consistent(inputs, rules):
     assert all(q.exact >= 0 for q in result.meetings.values())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(first=unit_inputs(), second=unit_inputs(), rules=rule_sets())
 def test_units_add_up(first, second, rules):
     # Linear in the inputs: two serving units' FTE sum to the FTE of the two together.
@@ -423,7 +423,7 @@ def test_units_add_up(first, second, rules):
     assert required_capacity(inputs=together, rules=rules).fte.exact == sum(parts)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(inputs=unit_inputs(), rules=rule_sets(), factor=st.integers(min_value=2, max_value=12))
 def test_more_productive_hours_means_proportionally_fewer_fte(inputs, rules, factor):
     more_hours = replace(
@@ -433,7 +433,7 @@ def test_more_productive_hours_means_proportionally_fewer_fte(inputs, rules, fac
     assert required_capacity(inputs=inputs, rules=more_hours).fte.exact * factor == base
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(day=st.dates(min_value=date(2022, 5, 2), max_value=date(2100, 1, 1)))
 def test_rule_set_for_does_not_depend_on_order(day):
     forward = rule_set_for(month=day, rule_sets=[rules_2022(), rules_2026()])
@@ -442,7 +442,7 @@ def test_rule_set_for_does_not_depend_on_order(day):
     assert forward.valid_on(day)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(value=st.fractions(min_value=0, max_value=10_000, max_denominator=10_000))
 def test_quantity_rounding_is_from_the_exact_ratio(value):
     quantity = Quantity(value)

@@ -8,7 +8,6 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import openpyxl
-from django.core.management import call_command
 from django.test.utils import CaptureQueriesContext
 
 from municipalities.models import Measure, PilotStatistic
@@ -31,17 +30,8 @@ from tests.factories.staffing import (
     StaffingPlanFactory,
 )
 
-FIXTURES = (
-    "fixtures/reference.json",
-    "fixtures/pilot_kokkola.json",
-    "fixtures/pilot_jokilaaksot.json",
-)
 NNBSP = "\u202f"  # the thousands separator of Finnish numbers
 D = Decimal
-
-
-def load_seeds():
-    call_command("loaddata", *FIXTURES, verbosity=0)
 
 
 # --- reading a page -------------------------------------------------------------------------

@@ -24,7 +24,6 @@ from tests.dashboard.helpers import (
     build_pilot,
     count_queries,
     csv_rows,
-    load_seeds,
     row_named,
     table,
     texts,
@@ -35,11 +34,6 @@ D = Decimal
 Kind = Organisation.Kind
 KOKKOLA = "kokkolan-seutu"
 JOKILAAKSOT = "jokilaaksot"
-
-
-@pytest.fixture
-def seeded(db):
-    load_seeds()
 
 
 @pytest.fixture
@@ -566,6 +560,7 @@ def test_edit_link_only_for_who_may_edit(seeded, client, manager, coordinator_fa
 DASHBOARD_QUERIES = 31
 
 
+@pytest.mark.slow
 def test_dashboard_query_count_is_pinned_and_does_not_grow(db, client, manager):
     client.force_login(manager)
     small = build_pilot(1)

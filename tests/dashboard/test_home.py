@@ -13,7 +13,6 @@ from tests.dashboard.helpers import (
     build_pilot,
     count_queries,
     csv_rows,
-    load_seeds,
     row_named,
     table,
     texts,
@@ -25,11 +24,6 @@ KOKKOLA = "Kokkolan seudun kuntakokeilu"
 JOKILAAKSOT = "Jokilaaksojen työllisyyskokeilu"
 # name | region | statistics date | clients | change | FTE | client-work FTE | caseload | target
 COLUMNS = slice(0, 9)
-
-
-@pytest.fixture
-def seeded(db):
-    load_seeds()
 
 
 def home(client, **params):
@@ -167,6 +161,7 @@ HOME_QUERIES = 10
 HOME_EXPORT_QUERIES = 10
 
 
+@pytest.mark.slow
 def test_home_query_count_is_pinned_and_does_not_grow(db, client, manager):
     client.force_login(manager)
     build_pilot(1)

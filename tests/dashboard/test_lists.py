@@ -13,7 +13,6 @@ from tests.dashboard.helpers import (
     build_pilot,
     count_queries,
     csv_rows,
-    load_seeds,
     table,
     texts,
     xlsx_rows,
@@ -22,11 +21,6 @@ from tests.dashboard.helpers import (
 D = Decimal
 KOKKOLA = "kokkolan-seutu"
 PLAN = "henkilostosuunnitelma"
-
-
-@pytest.fixture
-def seeded(db):
-    load_seeds()
 
 
 @pytest.fixture
@@ -252,6 +246,7 @@ LIST_QUERIES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "kind"), list(LIST_QUERIES))
 def test_list_query_counts_are_pinned_and_do_not_grow(db, client, manager, name, kind):
     client.force_login(manager)

@@ -7,15 +7,13 @@ import pytest
 
 from staffing.models import DeclaredFigure, StaffingPlan
 from staffing.reports.dashboard import plan_dashboard
-from tests.dashboard.helpers import load_seeds
 from tests.factories.staffing import DeclaredFigureFactory
 
 D = Decimal
 
 
 @pytest.fixture
-def kokkola_plan(db):
-    load_seeds()
+def kokkola_plan(seeded):
     return StaffingPlan.objects.get(pilot__slug="kokkolan-seutu", slug="henkilostosuunnitelma")
 
 

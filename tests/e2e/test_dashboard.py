@@ -9,8 +9,7 @@ from django.contrib.auth.models import Group
 
 from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 from municipalities.models import Pilot
-from tests.conftest import ARTIFACTS, assert_only_local_requests
-from tests.dashboard.helpers import load_seeds
+from tests.conftest import ARTIFACTS, assert_only_local_requests, load_seeds
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +35,7 @@ def restore_role_groups(django_db_blocker):
 
 
 @pytest.fixture
-def seeded(db):
+def seeds(db):
     load_seeds()
     # A target both seeds exceed somewhere, so the page shows the "over target" marks.
     Pilot.objects.filter(slug="kokkolan-seutu").update(target_caseload=Decimal("90"))
@@ -55,7 +54,7 @@ def charts_drawn(page) -> list[int]:
     )
 
 
-def test_manager_reads_home_and_dashboards(page, login, screenshot, manager, live_server, seeded):
+def test_manager_reads_home_and_dashboards(page, login, screenshot, manager, live_server, seeds):
     login("johtaja")
     page.goto("/")
     rows = page.locator("[data-testid=pilot-table] tbody tr")
@@ -99,7 +98,7 @@ def test_manager_reads_home_and_dashboards(page, login, screenshot, manager, liv
     assert_only_local_requests(page, live_server.url)
 
 
-def test_dashboard_prints_on_a4_landscape(page, login, manager, live_server, seeded):
+def test_dashboard_prints_on_a4_landscape(page, login, manager, live_server, seeds):
     login("johtaja")
     page.goto("/kokeilut/kokkolan-seutu/")
     page.wait_for_function("document.documentElement.dataset.chartsReady === '3'")

@@ -4,7 +4,6 @@ the new caseload on the edit page and on the plan's dashboard. A manager gets no
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -12,7 +11,7 @@ from core.formatting import format_caseload, format_fte
 from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 from staffing.models import Allocation, StaffingPlan
 from staffing.selectors.figures import plan_figures
-from tests.conftest import assert_only_local_requests
+from tests.conftest import assert_only_local_requests, load_seeds
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,13 +25,7 @@ def seeds(db):
     # migration) included; the next test needs them back.
     for name in (COORDINATORS_GROUP, MANAGERS_GROUP):
         Group.objects.get_or_create(name=name)
-    call_command(
-        "loaddata",
-        "fixtures/reference.json",
-        "fixtures/pilot_kokkola.json",
-        "fixtures/pilot_jokilaaksot.json",
-        verbosity=0,
-    )
+    load_seeds()
 
 
 def path(name, **kwargs):

@@ -3,25 +3,18 @@ Chromium, then adds a service point: first with a bad postal code (refused, noth
 then with a good one."""
 
 import pytest
-from django.core.management import call_command
 
 from municipalities.models import Municipality, Pilot
 from servicepoints.models import ServicePoint
 from staffing.models import Organisation
-from tests.conftest import assert_only_local_requests
+from tests.conftest import assert_only_local_requests, load_seeds
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-SEED_FIXTURES = (
-    "fixtures/reference.json",
-    "fixtures/pilot_kokkola.json",
-    "fixtures/pilot_jokilaaksot.json",
-)
 
 
 @pytest.fixture
 def seeded_coordinator(coordinator_factory):
-    call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+    load_seeds()
     kokkola = Pilot.objects.get(slug="kokkolan-seutu")
     user = coordinator_factory(kokkola)
     Pilot.objects.get(slug="jokilaaksot").coordinators.add(user)

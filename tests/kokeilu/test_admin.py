@@ -2,14 +2,8 @@
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.urls import reverse
 
-FIXTURES = (
-    "fixtures/reference.json",
-    "fixtures/pilot_kokkola.json",
-    "fixtures/pilot_jokilaaksot.json",
-)
 PROJECT_APPS = {"municipalities", "staffing", "servicepoints"}
 MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS),
@@ -18,8 +12,7 @@ MODELS = sorted(
 
 
 @pytest.fixture
-def seeded_admin(client, admin_user):
-    call_command("loaddata", *FIXTURES, verbosity=0)
+def seeded_admin(seeded, client, admin_user):
     client.force_login(admin_user)
     return client
 

@@ -1,13 +1,18 @@
-"""Production settings: refuse to start without a secret, and pass Django's deploy check."""
+"""Production settings refuse to start without a secret and pass Django's deploy check; the
+test settings never read a local `.env`."""
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.management.utils import get_random_secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
+# Each test starts Django in a fresh process.
+pytestmark = pytest.mark.slow
 
 
 def run_manage(*args, **env_overrides):
@@ -68,3 +73,45 @@ def test_check_deploy_with_production_values_prints_no_warnings():
     assert result.returncode == 0, output
     assert "WARNING" not in output
     assert "System check identified no issues" in output
+
+
+def settings_seen_by(module, env_file):
+    """DEBUG, ALLOWED_HOSTS and SECRET_KEY as a fresh process with settings `module` sees them
+    when KOKEILU_ENV_FILE names `env_file`."""
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps([settings.DEBUG, settings.ALLOWED_HOSTS, settings.SECRET_KEY]))"
+    )
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    env.update(KOKEILU_ENV_FILE=str(env_file), DJANGO_SETTINGS_MODULE=module)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_local_env_file_does_not_reach_the_test_settings(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=true\nALLOWED_HOSTS=leak.example\nSECRET_KEY=from-the-env-file\n")
+    # The product reads the file …
+    assert settings_seen_by("kokeilu.settings", env_file) == [
+        True,
+        ["leak.example"],
+        "from-the-env-file",
+    ]
+    # … the test settings do not.
+    debug, allowed_hosts, secret_key = settings_seen_by("tests.settings", env_file)
+    assert debug is False
+    assert "leak.example" not in allowed_hosts
+    assert secret_key != "from-the-env-file"

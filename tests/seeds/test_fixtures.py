@@ -8,16 +8,13 @@ up, the test shows the gap instead of hiding it.
 import datetime
 import json
 import re
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F, Sum
 
 from municipalities.models import (
@@ -40,43 +37,18 @@ from staffing.models import (
 )
 from staffing.reconciliation import POOL_SHARES, SUM_OF_PARTS, reconcile, reconcile_share
 from staffing.rounding import quantize
+from tests.conftest import SEED_FIXTURES, load_seeds
 
 D = Decimal
-FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 # The load order of fixtures/README.md and the Makefile.
-FIXTURES = [
-    FIXTURE_DIR / "reference.json",
-    FIXTURE_DIR / "pilot_kokkola.json",
-    FIXTURE_DIR / "pilot_jokilaaksot.json",
-]
+FIXTURES = [Path(name) for name in SEED_FIXTURES]
+FIXTURE_DIR = FIXTURES[0].parent
 APPS = ("municipalities", "staffing", "servicepoints")
 
 KOKKOLA = "kokkolan-seutu"
 JOKILAAKSOT = "jokilaaksot"
 CLIENTS_DATE = datetime.date(2020, 11, 5)
 JOB_SEEKERS_DATE = datetime.date(2022, 11, 30)
-
-
-def load_seeds():
-    call_command("loaddata", *map(str, FIXTURES), verbosity=0)
-
-
-@pytest.fixture(scope="class")
-def seeds(django_db_setup, django_db_blocker):
-    """The three fixtures, loaded once per test class inside a transaction that is rolled
-    back after the class; each test runs in a savepoint within it (the ``db`` fixture)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            load_seeds()
-        except BaseException:
-            outer.__exit__(*sys.exc_info())
-            raise
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
 
 
 def declared(pilot_slug, key):
@@ -98,12 +70,12 @@ def half_up(value, step):
 
 
 @pytest.fixture
-def plan_000(seeds, db):
+def plan_000(seeded):
     return StaffingPlan.objects.get(pilot__slug=KOKKOLA, slug="henkilostosuunnitelma")
 
 
 @pytest.fixture
-def plan_2022(seeds, db):
+def plan_2022(seeded):
     return StaffingPlan.objects.get(pilot__slug=JOKILAAKSOT, slug="2022")
 
 
@@ -160,7 +132,7 @@ def snapshot():
     return rows
 
 
-@pytest.mark.usefixtures("seeds", "db")
+@pytest.mark.usefixtures("seeded")
 class TestLoading:
     """The three fixtures loaded in order; the reference data."""
 
@@ -206,7 +178,7 @@ class TestLoading:
 # --- seed 000: Kokkolan seudun kuntakokeilu -----------------------------------------------
 
 
-@pytest.mark.usefixtures("seeds", "db")
+@pytest.mark.usefixtures("seeded")
 class TestKokkolanSeutu:
     """Seed 000: Kokkolan seudun kuntakokeilu."""
 
@@ -446,7 +418,7 @@ class TestKokkolanSeutu:
 # --- seed 001: Jokilaaksojen työllisyyskokeilu --------------------------------------------
 
 
-@pytest.mark.usefixtures("seeds", "db")
+@pytest.mark.usefixtures("seeded")
 class TestJokilaaksot:
     """Seed 001: Jokilaaksojen työllisyyskokeilu."""
 

@@ -1,11 +1,10 @@
-"""Shared test data for the service-point pages: a small pilot built with factories, a
-second pilot for "coordinator of another pilot", and the seed fixtures."""
+"""Shared test data for the service-point pages: a small pilot built with factories and a
+second pilot for "coordinator of another pilot" (the seeds are tests/conftest.py's `seeded`)."""
 
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
 
 from tests.factories.municipalities import (
     MunicipalityFactory,
@@ -19,17 +18,6 @@ from tests.factories.servicepoints import (
     ServicePointFactory,
 )
 from tests.factories.staffing import OrganisationFactory
-
-SEED_FIXTURES = (
-    "fixtures/reference.json",
-    "fixtures/pilot_kokkola.json",
-    "fixtures/pilot_jokilaaksot.json",
-)
-
-
-@pytest.fixture
-def seeds(db):
-    call_command("loaddata", *SEED_FIXTURES, verbosity=0)
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 
-pytestmark = pytest.mark.django_db
-
 # (name, address) as the seed documents give them; "" where a seed names no address.
 KOKKOLA_POINTS = {
     "Kokeilutoimisto": "",
@@ -42,7 +40,7 @@ JOKILAAKSOT_POINTS = {
 
 
 @pytest.fixture
-def reader(client, seeds, manager):
+def reader(client, seeded, manager):
     client.force_login(manager)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client

@@ -142,8 +142,7 @@ def test_week_fills_named_weekdays_and_never_invents_days(area):
     assert week.weekdays[0] == "Monday"
 
 
-@pytest.mark.django_db
-def test_seed_coverage_has_all_thirteen_municipalities_and_no_flags(seeds):
+def test_seed_coverage_has_all_thirteen_municipalities_and_no_flags(seeded):
     from municipalities.models import Pilot
 
     kokkola = selectors.coverage(Pilot.objects.get(slug="kokkolan-seutu"))
@@ -184,8 +183,7 @@ def test_seed_coverage_has_all_thirteen_municipalities_and_no_flags(seeds):
     )
 
 
-@pytest.mark.django_db
-def test_seed_rhythms(seeds):
+def test_seed_rhythms(seeded):
     from municipalities.models import Pilot
 
     week = selectors.week(Pilot.objects.get(slug="kokkolan-seutu"))

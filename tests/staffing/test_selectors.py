@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -33,17 +32,7 @@ from tests.factories.staffing import (
     StaffingPlanFactory,
 )
 
-FIXTURES = (
-    "fixtures/reference.json",
-    "fixtures/pilot_kokkola.json",
-    "fixtures/pilot_jokilaaksot.json",
-)
 D = Decimal
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("loaddata", *FIXTURES, verbosity=0)
 
 
 def kokkola_plan():
@@ -296,6 +285,7 @@ def count_queries(function):
     return len(context.captured_queries)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "call", "pinned"),
     [

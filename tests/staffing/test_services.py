@@ -471,6 +471,7 @@ def test_history_outside_a_request_names_the_user_given(world):
     assert world.line.history.latest().history_user == world.other_coordinator
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_saves_of_one_version_cannot_both_win():
     """Two coordinators press save at the same moment, both based on version 1: the
