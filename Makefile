@@ -50,7 +50,8 @@ messages:
 	@command -v msgfmt >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
 	  else echo "msgfmt is missing: install gettext (sudo apt-get install gettext)"; exit 1; fi; }
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	@# Compiling needs no configuration: the test settings (no .env, no secret) serve here too.
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore=.venv -v0
 
 migrate:
 	$(PY) manage.py migrate --noinput -v0
