@@ -7,6 +7,9 @@ never overwritten unseen. The UPDATE takes the row lock on PostgreSQL and the wr
 SQLite: two claims of one version can never both succeed.
 """
 
+from collections import defaultdict
+from collections.abc import Mapping
+
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -31,3 +34,19 @@ class VersionedModel(models.Model):
         if version is not None:
             rows = rows.filter(version=version)
         return rows.update(version=F("version") + 1) == 1
+
+    @classmethod
+    def claim_many(cls, versions: Mapping[int, int], *, chunk: int = 900) -> bool:
+        """Claim every row {pk: version} as `claim` does, with one conditional UPDATE per
+        version and chunk of pks (a fresh import is one or a few statements, not one per row);
+        False when any row had moved on. The caller's transaction undoes the others then."""
+        by_version = defaultdict(list)
+        for pk, version in versions.items():
+            by_version[version].append(pk)
+        for version, pks in by_version.items():
+            for start in range(0, len(pks), chunk):
+                part = pks[start : start + chunk]
+                rows = cls._default_manager.filter(pk__in=part, version=version)
+                if rows.update(version=F("version") + 1) != len(part):
+                    return False
+        return True

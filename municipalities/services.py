@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.forms import AMBIGUOUS_COUNT_MESSAGE
 from core.numbers import NumberFormatError, parse_count
@@ -48,6 +49,9 @@ LOCKED_MESSAGE = _(
     "nothing was saved."
 )
 FLAG_FIELDS = ("is_approximate", "source")
+# Rows per UPDATE: Django's bulk_update is one CASE per field, and a CASE over thousands of rows
+# costs each row a scan of it. (Inserts take the largest batch the database allows.)
+UPDATE_BATCH_SIZE = 500
 
 
 def locked_municipalities(user, ids) -> list[Municipality]:
@@ -185,36 +189,32 @@ def check_count_rows(
 
 
 def _write(rows: list[CountRow], existing: dict[tuple, ClientStatistic], ids, user) -> SaveResult:
-    """Write checked rows; each existing count is claimed at the version the user saw."""
-    created = updated = unchanged = 0
-    conflicts = False
+    """Write checked rows in bulk; each existing count is claimed at the version the user saw.
+
+    A conflict anywhere raises `StaleCounts` before (or, for a count added a moment ago,
+    instead of) the writes, and the caller's transaction keeps the database as it was.
+    """
+    new, changed, claims = [], [], {}
+    unchanged = 0
     for row in rows:
         current = existing.get((row.municipality_code, row.date, row.measure))
         seen = row.version
         if current is None:
             if seen not in (None, 0):
-                conflicts = True  # it existed when the user looked and is gone now
-                continue
-            statistic = ClientStatistic(
-                municipality_id=ids[row.municipality_code],
-                date=row.date,
-                measure=row.measure,
-                value=row.value,
-                is_approximate=row.is_approximate,
-                source=row.source,
+                raise StaleCounts()  # it existed when the user looked and is gone now
+            new.append(
+                ClientStatistic(
+                    municipality_id=ids[row.municipality_code],
+                    date=row.date,
+                    measure=row.measure,
+                    value=row.value,
+                    is_approximate=row.is_approximate,
+                    source=row.source,
+                )
             )
-            statistic._history_user = user
-            try:
-                with transaction.atomic():
-                    statistic.save()
-            except IntegrityError:
-                conflicts = True  # someone added it a moment ago
-                continue
-            created += 1
             continue
         if seen is not None and seen != current.version:
-            conflicts = True
-            continue
+            raise StaleCounts()
         if (current.value, current.is_approximate, current.source) == (
             row.value,
             row.is_approximate,
@@ -222,21 +222,31 @@ def _write(rows: list[CountRow], existing: dict[tuple, ClientStatistic], ids, us
         ):
             unchanged += 1
             continue
-        if not ClientStatistic.claim(current.pk, version=current.version):
-            conflicts = True
-            continue
+        claims[current.pk] = current.version
         current.version += 1
         current.value, current.is_approximate, current.source = (
             row.value,
             row.is_approximate,
             row.source,
         )
-        current._history_user = user
-        current.save()
-        updated += 1
-    if conflicts:
+        changed.append(current)
+    if claims and not ClientStatistic.claim_many(claims):
         raise StaleCounts()
-    return SaveResult(created=created, updated=updated, unchanged=unchanged)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            ClientStatistic,
+            ["value", "is_approximate", "source"],
+            batch_size=UPDATE_BATCH_SIZE,
+            default_user=user,
+        )
+    if new:
+        try:
+            with transaction.atomic():
+                bulk_create_with_history(new, ClientStatistic, default_user=user)
+        except IntegrityError:
+            raise StaleCounts() from None  # someone added one of them a moment ago
+    return SaveResult(created=len(new), updated=len(changed), unchanged=unchanged)
 
 
 def _existing(pilot: Pilot, keys: Iterable[tuple[str, date, str]]) -> dict[tuple, ClientStatistic]:
