@@ -1,123 +1,144 @@
-"""Benchmark at national scale: 45 employment areas, 293 municipalities, four statistics dates,
-about 60 lines per plan. Builds the data in a throwaway test database (SQLite unless
-DATABASE_URL says otherwise), then times the selectors and the main pages.
+"""Benchmark against the floor, measured side by side in one run: a bare page (one query in the
+base template, bench/urls.py) and a bulk_create with history of the same rows.
 
-    make bench              # or: .venv/bin/python bench/run.py --areas 45 --repeat 5
+    make bench                  # or: .venv/bin/python bench/run.py [--quick]
 
-Prints the median and worst time and the query count of each step. Nothing here asserts a
-time: speed is read from this output, never from unit tests.
+Seed scale is the fixtures (two pilots); national scale adds 45 employment areas. Each page's
+median is printed with its ratio to the floor; then the national/seed ratios, the import of
+17 580 counts against bulk_create_with_history of those rows, and a short load (8 connections)
+against a gunicorn started on a free local port. The data lives in a throwaway database
+(SQLite unless DATABASE_URL names PostgreSQL). Nothing here asserts a time.
 """
 
 import argparse
-import datetime
 import os
 import statistics
 import sys
+import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kokeilu.settings")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+_scratch = tempfile.TemporaryDirectory(prefix="kokeilu-bench-")
+os.environ["BENCH_SQLITE_FILE"] = str(Path(_scratch.name) / "bench.sqlite3")
 
 import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_test_environment,
-)
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from bench import data, load  # noqa: E402
+
+FIXTURES = [
+    "fixtures/reference.json",
+    "fixtures/pilot_kokkola.json",
+    "fixtures/pilot_jokilaaksot.json",
+]
+SEED_PILOT = "kokkolan-seutu"
+TARGETS = {
+    "seed dashboard / floor": 2.0,
+    "national dashboard / seed dashboard": 1.2,
+    "national home / seed home": 1.5,
+    "import / bulk_create with history": 2.0,
+}
 
 
-def build(areas: int, municipalities: int, dates: int, lines: int):
-    from municipalities.models import ClientStatistic, Municipality, Pilot, PilotMembership
-    from staffing.models import Allocation, Organisation, ServiceNeed, StaffingPlan
-
-    needs = [
-        ServiceNeed.objects.create(code=f"B{i}", name=f"Palvelutarve {i}", position=i)
-        for i in range(6)
-    ]
-    te = Organisation.objects.create(name="TE-hallinto", slug="te", kind="state")
-    all_municipalities = Municipality.objects.bulk_create(
-        Municipality(code=f"{i:03d}", name_fi=f"Kunta {i}") for i in range(municipalities)
-    )
-    per_area = municipalities // areas
-    stats, plans, memberships = [], [], []
-    pilots = Pilot.objects.bulk_create(
-        Pilot(
-            name=f"Työllisyysalue {a}",
-            slug=f"alue-{a}",
-            kind="area",
-            start_date=datetime.date(2025, 1, 1),
-            target_caseload=Decimal("120"),
-        )
-        for a in range(areas)
-    )
-    first_date = datetime.date(2025, 1, 31)
-    for a, pilot in enumerate(pilots):
-        members = all_municipalities[a * per_area : (a + 1) * per_area]
-        if a == areas - 1:
-            members = all_municipalities[a * per_area :]
-        memberships += [PilotMembership(pilot=pilot, municipality=m) for m in members]
-        for d in range(dates):
-            on = first_date + datetime.timedelta(days=91 * d)
-            stats += [
-                ClientStatistic(municipality=m, date=on, measure="clients", value=300 + 7 * i + d)
-                for i, m in enumerate(members)
-            ]
-        plans.append(
-            StaffingPlan(
-                pilot=pilot,
-                name="Suunnitelma",
-                slug="suunnitelma",
-                status="approved",
-                valid_from=datetime.date(2025, 1, 1),
-                statistics_date=first_date + datetime.timedelta(days=91 * (dates - 1)),
-            )
-        )
-    PilotMembership.objects.bulk_create(memberships)
-    ClientStatistic.objects.bulk_create(stats)
-    StaffingPlan.objects.bulk_create(plans)
-    organisations = Organisation.objects.bulk_create(
-        Organisation(name=f"Kunta-organisaatio {m.code}", slug=f"org-{m.code}", kind="municipality")
-        for m in all_municipalities
-    )
-    allocations = []
-    for plan in StaffingPlan.objects.all():
-        for index in range(lines):
-            allocations.append(
-                Allocation(
-                    plan=plan,
-                    position=index + 1,
-                    service_need=needs[index % len(needs)],
-                    organisation=te
-                    if index % 3 == 0
-                    else organisations[index % len(organisations)],
-                    role_title=f"Asiantuntija {index}",
-                    fte=Decimal("0.75"),
-                    client_work_fte=Decimal("0.50"),
-                )
-            )
-    Allocation.objects.bulk_create(allocations)
-    return pilots
-
-
-def measure(label, function, repeat):
+def timed(function, repeat: int) -> tuple[float, int]:
+    """Median seconds of `repeat` runs (after one warm-up) and the queries of the last."""
+    function()
     timings, queries = [], 0
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as context:
-            start = time.perf_counter()
+            started = time.perf_counter()
             function()
-            timings.append(time.perf_counter() - start)
+            timings.append(time.perf_counter() - started)
         queries = len(context.captured_queries)
-    print(
-        f"{label:<38} median {statistics.median(timings) * 1000:8.1f} ms"
-        f"   worst {max(timings) * 1000:8.1f} ms   queries {queries}"
+    return statistics.median(timings), queries
+
+
+def queries_of(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(context.captured_queries)
+
+
+def pages(server, scale: str, pilots: dict[str, str], repeat: int) -> dict[str, float]:
+    """Median over HTTP of the floor and each page; prints them with their ratio to the floor
+    and the queries of one request."""
+    urls = {"floor (bare page)": reverse("bench-bare"), "home": reverse("home")}
+    for label, slug in pilots.items():
+        urls[f"{label} dashboard"] = reverse("staffing:pilot-dashboard", kwargs={"pilot": slug})
+        urls[f"{label} lines"] = reverse("staffing:allocation-list", kwargs={"pilot": slug})
+        urls[f"{label} service points"] = reverse(
+            "servicepoints:servicepoint-list", kwargs={"pilot": slug}
+        )
+    medians = {}
+    for label, url in urls.items():
+        medians[label] = load.median_get(server.port, url, server.cookie, repeat)
+        floor = medians["floor (bare page)"]
+        print(
+            f"{scale:<9} {label:<34} {medians[label] * 1000:8.1f} ms"
+            f"  {medians[label] / floor:5.1f}× floor  {queries_of(server.client, url):4d} queries"
+        )
+    return medians
+
+
+def rolled_back(function):
+    def run():
+        with transaction.atomic():
+            function()
+            transaction.set_rollback(True)
+
+    return run
+
+
+def imports(user, rows, repeat: int) -> tuple[float, float]:
+    """Median of the import service and of bulk_create_with_history of the same rows."""
+    from simple_history.utils import bulk_create_with_history
+
+    from municipalities.models import ClientStatistic, Municipality, Pilot, PilotMembership
+    from municipalities.services import client_counts_import
+
+    pilot = Pilot.objects.create(name="Tuonti", slug="tuonti", kind="area", start_date="2025-01-01")
+    PilotMembership.objects.bulk_create(
+        PilotMembership(pilot=pilot, municipality=m) for m in Municipality.objects.all()
     )
+    ids = dict(Municipality.objects.values_list("code", "pk"))
+
+    def bulk():
+        statistics = [
+            ClientStatistic(
+                municipality_id=ids[row.municipality_code],
+                date=row.date,
+                measure=row.measure,
+                value=row.value,
+            )
+            for row in rows
+        ]
+        bulk_create_with_history(statistics, ClientStatistic, default_user=user)
+
+    floor, _queries = timed(rolled_back(bulk), repeat)
+    service, queries = timed(
+        rolled_back(lambda: client_counts_import(pilot=pilot, rows=rows, user=user)), repeat
+    )
+    print(
+        f"{'import':<9} {'bulk_create with history':<34} {floor * 1000:8.1f} ms  {len(rows)} rows"
+    )
+    print(
+        f"{'import':<9} {'client_counts_import':<34} {service * 1000:8.1f} ms"
+        f"  {service / floor:5.1f}× bulk  {queries:4d} queries"
+    )
+    return service, floor
 
 
 def main():
@@ -126,65 +147,85 @@ def main():
     parser.add_argument("--municipalities", type=int, default=293)
     parser.add_argument("--dates", type=int, default=4)
     parser.add_argument("--lines", type=int, default=60)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--import-dates", type=int, default=60, help="293 × 60 = 17 580 rows")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="5 repeats, a 5-second load")
     args = parser.parse_args()
+    if args.quick:
+        args.repeat, args.seconds = 5, 5
+
+    from django.contrib.auth import get_user_model
+
+    from municipalities.models import Municipality
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    gunicorn = None
     try:
-        from django.contrib.auth import get_user_model
-        from django.test import Client
-        from django.urls import NoReverseMatch, reverse
-
-        from municipalities.models import Pilot
-        from staffing.models import StaffingPlan
-        from staffing.selectors.declared import reconcile_pilot
-        from staffing.selectors.figures import plan_figures
-        from staffing.selectors.overview import pilot_summaries
-
-        started = time.perf_counter()
-        pilots = build(args.areas, args.municipalities, args.dates, args.lines)
-        print(
-            f"built {args.areas} areas, {args.municipalities} municipalities, "
-            f"{args.dates} dates, {args.lines} lines per plan "
-            f"in {time.perf_counter() - started:.1f} s on {connection.vendor}"
-        )
-        pilot = pilots[len(pilots) // 2]
-        plan = StaffingPlan.objects.get(pilot=pilot)
-
-        measure(
-            "pilot_summaries (all areas)", lambda: pilot_summaries(Pilot.objects.all()), args.repeat
-        )
-        measure(
-            "plan_figures (one area)",
-            lambda: plan_figures(plan),
-            args.repeat,
-        )
-        measure("reconcile_pilot (one area)", lambda: reconcile_pilot(pilot), args.repeat)
-
+        call_command("loaddata", *FIXTURES, verbosity=0)
         user = get_user_model().objects.create_superuser("bench", password=None)
         client = Client()
         client.force_login(user)
-        pages = [("home page", "home", {})]
-        pages.append(("pilot dashboard", "staffing:pilot-dashboard", {"pilot": pilot.slug}))
-        pages.append(("allocation list", "staffing:allocation-list", {"pilot": pilot.slug}))
-        pages.append(
-            ("service point list", "servicepoints:servicepoint-list", {"pilot": pilot.slug})
+        port = load.free_port()
+        gunicorn = load.start_gunicorn(port, args.workers, connection.settings_dict["NAME"])
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        server = SimpleNamespace(
+            port=port, client=client, cookie=f"{settings.SESSION_COOKIE_NAME}={session}"
         )
-        for label, name, kwargs in pages:
-            try:
-                url = reverse(name, kwargs=kwargs)
-            except NoReverseMatch:
-                print(f"{label:<38} (no such page yet)")
-                continue
+        print(
+            f"{connection.vendor}, gunicorn with {args.workers} workers on 127.0.0.1:{port}; "
+            f"medians of {args.repeat} sequential requests; queries of one"
+        )
+        seed = pages(server, "seed", {"Kokkola": SEED_PILOT}, args.repeat)
 
-            def get(url=url):
-                response = client.get(url)
-                assert response.status_code == 200, (url, response.status_code)
+        started = time.perf_counter()
+        areas = data.build(args.areas, args.municipalities, args.dates, args.lines)
+        print(
+            f"built {args.areas} areas, {args.municipalities} municipalities, {args.dates} dates,"
+            f" {args.lines} lines per plan in {time.perf_counter() - started:.1f} s"
+        )
+        area = areas[len(areas) // 2].slug
+        national = pages(server, "national", {"Kokkola": SEED_PILOT, "area": area}, args.repeat)
 
-            measure(f"GET {label}", get, args.repeat)
+        url = reverse("staffing:pilot-dashboard", kwargs={"pilot": SEED_PILOT})
+        result = load.drive(
+            port, url, server.cookie, connections=args.connections, seconds=args.seconds
+        )
+        print(
+            f"load      {args.connections} connections × {args.seconds:.0f} s, Kokkola dashboard:"
+            f" {result['requests']} requests ({result['per_second']:.1f}/s),"
+            f" p50 {result['p50'] * 1000:.1f} ms, p99 {result['p99'] * 1000:.1f} ms,"
+            f" errors {result['errors']}"
+        )
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+        gunicorn = None
+
+        members = Municipality.objects.filter(pilots__isnull=False).distinct()
+        rows = data.import_rows(members[: args.municipalities], args.import_dates)
+        service, floor = imports(user, rows, max(3, args.repeat // 5))
+
+        kokkola = national["Kokkola dashboard"] / seed["Kokkola dashboard"]
+        print(f"{'Kokkola dashboard, national / seed scale':<40} {kokkola:5.2f}×")
+        ratios = {
+            "seed dashboard / floor": seed["Kokkola dashboard"] / seed["floor (bare page)"],
+            "national dashboard / seed dashboard": national["area dashboard"]
+            / seed["Kokkola dashboard"],
+            "national home / seed home": national["home"] / seed["home"],
+            "import / bulk_create with history": service / floor,
+        }
+        for label, ratio in ratios.items():
+            verdict = "ok" if ratio <= TARGETS[label] else "OVER"
+            print(f"{label:<40} {ratio:5.2f}×  (target ≤ {TARGETS[label]}×) {verdict}")
     finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=30)
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        _scratch.cleanup()
 
 
 if __name__ == "__main__":

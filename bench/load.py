@@ -1,0 +1,127 @@
+"""A short load against a gunicorn of the benchmark's database: N connections (threads, one
+keep-alive http.client connection each) fetch a page for a while; p50, p99 and errors."""
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WARM_UP = 6
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(port: int, workers: int, database_name: str) -> subprocess.Popen:
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BENCH_DATABASE_NAME": database_name,
+        "PYTHONPATH": str(ROOT),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kokeilu.wsgi:application",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "/dev/null",
+            "--error-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environment,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError("gunicorn did not start") from None
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("gunicorn did not answer within 30 s")
+
+
+def median_get(port: int, path: str, cookie: str, repeat: int) -> float:
+    """Median seconds of `repeat` sequential GETs, after a few to warm every worker up."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    timings = []
+    try:
+        for index in range(repeat + WARM_UP):
+            started = time.perf_counter()
+            connection.request("GET", path, headers={"Cookie": cookie})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"GET {path}: {response.status}")
+            if index >= WARM_UP:
+                timings.append(time.perf_counter() - started)
+    finally:
+        connection.close()
+    return statistics.median(timings)
+
+
+def drive(port: int, path: str, cookie: str, *, connections: int, seconds: float) -> dict:
+    """Fetch `path` over `connections` connections for `seconds`; latencies and errors."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, failed = [], 0
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Cookie": cookie})
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    failed += 1
+                else:
+                    mine.append(time.perf_counter() - started)
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            except (OSError, http.client.HTTPException):
+                failed += 1
+                connection.close()
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": errors[0],
+        "p50": statistics.median(latencies) if latencies else float("nan"),
+        "p99": latencies[int(len(latencies) * 0.99) - 1] if latencies else float("nan"),
+        "per_second": len(latencies) / seconds,
+    }
