@@ -8,7 +8,6 @@ the difference as its title.
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from core import formatting
@@ -34,15 +33,14 @@ def figure_cell(context, cell, kind="fte", extra_class="", testid="", link=""):
         classes += " figure-differs"
         shown = formatting.format_number(cell.declared_value, None)
         cause = context.template.engine.get_template(CAUSE_TEMPLATE)
+        # A template's output is safe already: it goes into the attribute as it is.
         title = cause.render(context.new({"result": cell.declared.result}))
-        attributes = format_html(
-            ' data-differs="true" data-declared="{}" title="{}"', shown, mark_safe(title)
-        )
+        attributes = format_html(' data-differs="true" data-declared="{}" title="{}"', shown, title)
         declared = format_html(
             ' <span class="declared">({} {}{})</span>',
             gettext("source:"),
             shown,
-            mark_safe("&nbsp;%") if kind == "percent" else "",
+            "\u00a0%" if kind == "percent" else "",
         )
     if extra_class:
         classes += f" {extra_class}"
