@@ -7,6 +7,7 @@ from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FinnishDecimalField
@@ -39,8 +40,9 @@ class FteField(FinnishDecimalField):
 class AllocationForm(forms.ModelForm):
     """A line item. `version` is the line's version the form was opened with.
 
-    The line's rules (client work within the FTE, one served) are the model's constraints:
-    the form's model validation reports them on their fields, as the service does."""
+    The line's rules (client work within the FTE, one served) are the model's constraints,
+    which the service checks on every save: the form only reads the fields, and the view shows
+    the service's messages on their fields, so a save validates the line once."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -115,6 +117,11 @@ class AllocationForm(forms.ModelForm):
     def clean_client_work_fte(self):
         value = self.cleaned_data.get("client_work_fte")
         return value if value is not None else 0
+
+    def _post_clean(self):
+        # No model validation here (ModelForm's would run every constraint's query before the
+        # service runs them again): fill the instance only.
+        construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
 
     def line_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in services.LINE_FIELDS}
