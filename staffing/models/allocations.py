@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.constraints import FieldCheckConstraint
+from core.constraints import ChecksInOneQuery, FieldCheckConstraint
 from core.natural_keys import natural_key_manager
 from core.versioning import VersionedModel
 from municipalities.models import Municipality, MunicipalityGroup
@@ -36,7 +36,7 @@ def fte_range(field):
     return Q(**{f"{field}__gte": 0, f"{field}__lte": FTE_MAX})
 
 
-class Allocation(VersionedModel):
+class Allocation(ChecksInOneQuery, VersionedModel):
     """One line item: a role of an organisation working on a service need, in FTE."""
 
     plan = models.ForeignKey(
@@ -135,7 +135,7 @@ class Allocation(VersionedModel):
         return self.serves_municipality or self.serves_group
 
 
-class AllocationPart(models.Model):
+class AllocationPart(ChecksInOneQuery, models.Model):
     """An "of which" breakdown of a line: informative, never added to totals.
 
     Each part is at most its line's FTE (`PART_WITHIN_LINE`); a database trigger enforces it

@@ -678,7 +678,7 @@ def test_edit_of_a_deleted_line_says_so(client, world):
 
 EDIT_PAGE_QUERIES = 23
 ROW_FORM_QUERIES = 14
-ROW_SAVE_QUERIES = 44
+ROW_SAVE_QUERIES = 38
 LINE_PAGE_QUERIES = 17
 
 
