@@ -88,7 +88,9 @@ def plan_dashboard(plan) -> PlanDashboard:
     figures = plan_figures(plan)
     splits = pool_splits(plan, structure=figures.structure, clients=figures.clients)
     declared = DeclaredIndex(
-        reconcile_pilot(plan.pilot), plan=plan, statistics_date=figures.statistics_date
+        reconcile_pilot(plan.pilot, structure=figures.structure),
+        plan=plan,
+        statistics_date=figures.statistics_date,
     )
     served = served_totals(plan)
     organisations = ordered_organisations(figures.organisations, served.first_position)

@@ -14,7 +14,7 @@ from ..caseload import caseload
 from ..models import DeclaredFigure, StaffingPlan
 from ..rounding import quantize
 from .pools import PoolSplit, pool_splits_by_plan
-from .statistics import ZERO, counts_for, pilot_statistics, pilot_structure
+from .statistics import ZERO, PilotStructure, counts_for, pilot_statistics, pilot_structure
 from .totals import Figures, PlanTotals, plans_totals
 
 
@@ -32,19 +32,27 @@ def _node_key(figure: DeclaredFigure) -> tuple[str, int] | None:
     return None
 
 
-def reconcile_pilot(pilot: Pilot) -> list[ReconciledFigure]:
+def reconcile_pilot(
+    pilot: Pilot, *, structure: PilotStructure | None = None
+) -> list[ReconciledFigure]:
     """Every declared figure of the pilot against its computed counterpart, in a constant
-    number of queries (plans, lines, statistics, pools, figures: each fetched once)."""
+    number of queries (plans, lines, statistics, pools, figures: each fetched once); when the
+    pilot declares no figures, only those and its statistics. `structure` is the pilot's, when
+    the caller has it already."""
     figures = list(
         DeclaredFigure.objects.filter(pilot=pilot).select_related(
             "plan", "organisation", "municipality", "group", "pool"
         )
     )
-    structure = pilot_structure(pilot)
+    pilot_stats = list(PilotStatistic.objects.filter(pilot=pilot).select_related("pilot"))
+    if not figures:
+        # Nothing to compare with the plans: at most pilot-level counts against their sums.
+        counts = [s for s in pilot_stats if s.unit == PilotStatistic.Unit.COUNT]
+        return _reconcile_pilot_statistics(counts, pilot_statistics(pilot)) if counts else []
+    structure = structure or pilot_structure(pilot)
     plans = {plan.pk: plan for plan in StaffingPlan.objects.filter(pilot=pilot)}
     totals = plans_totals(plans)
     stats = pilot_statistics(pilot)
-    pilot_stats = list(PilotStatistic.objects.filter(pilot=pilot).select_related("pilot"))
     splits = pool_splits_by_plan(plans, structure, stats)
     results = []
     for figure in figures:

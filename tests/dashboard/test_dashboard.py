@@ -557,7 +557,7 @@ def test_edit_link_only_for_who_may_edit(seeded, client, manager, coordinator_fa
 
 # --- query counts -----------------------------------------------------------------------------
 
-DASHBOARD_QUERIES = 31
+DASHBOARD_QUERIES = 28
 
 
 @pytest.mark.slow
