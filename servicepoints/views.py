@@ -15,8 +15,10 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from core import submissions
 from core.forms import add_service_error
 from core.permissions import PilotAccessMixin
+from core.submissions import OnceOnlyFormMixin
 from core.tables import ExportTableMixin
 from municipalities import productions
 from municipalities.models import ServiceProduction
@@ -153,6 +155,7 @@ class ServiceFormView(PilotPageMixin, FormView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         self.opened_version = data.pop("version", None) or 0
+        data.pop(submissions.FIELD, None)  # the create forms' one-time token
         try:
             self.result = self.perform(data, self.request.user)
         except StaleEdit as refused:
@@ -192,7 +195,7 @@ class ServiceFormView(PilotPageMixin, FormView):
         return self.get_success_url()
 
 
-class ServicePointCreateView(ServiceFormView):
+class ServicePointCreateView(OnceOnlyFormMixin, ServiceFormView):
     form_class = ServicePointForm
     title = _("New service point")
     success_message = _("The service point was added.")
@@ -268,7 +271,7 @@ class PlacementMixin(PointMixin):
         )
 
 
-class PlacementCreateView(PointMixin, ServiceFormView):
+class PlacementCreateView(OnceOnlyFormMixin, PointMixin, ServiceFormView):
     form_class = PlacementForm
     title = _("New placement")
 
@@ -326,7 +329,7 @@ class ArrangementMixin:
         )
 
 
-class ArrangementCreateView(ArrangementMixin, ServiceFormView):
+class ArrangementCreateView(OnceOnlyFormMixin, ArrangementMixin, ServiceFormView):
     form_class = ArrangementForm
     title = _("New service arrangement")
 
