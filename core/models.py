@@ -1,5 +1,7 @@
-"""What the floor itself stores: the audit trail of history redactions."""
+"""What the floor itself stores: the audit trail of history redactions and the tokens of
+forms already submitted."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,3 +26,23 @@ class HistoryRedaction(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.object_id}: {self.rows} ({self.performed_at:%Y-%m-%d})"
+
+
+class Submission(models.Model):
+    """A form that was posted and saved, by its one-time token: posting it again (a double
+    click, a reload, a second tab) answers with the first result instead of saving twice."""
+
+    token = models.UUIDField(_("token"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    result_url = models.CharField(_("result address"), max_length=500)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return f"{self.token} → {self.result_url}"

@@ -1,5 +1,8 @@
 """The shared base of every listing: Bootstrap look, Finnish numbers, CSV and XLSX export."""
 
+import csv
+import re
+
 import django_tables2 as tables
 import tablib
 from django.core.paginator import Paginator
@@ -47,12 +50,19 @@ class NumberColumn(tables.Column):
 
 # A spreadsheet runs a cell starting with these as a formula (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet that splits on another delimiter than ours (a Finnish Excel splits on ";")
+# would start a new cell after any of these inside a text.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"(?<=[;,\t\r\n])(?=[=+\-@\t\r])")
 
 
 def neutralise_formula(value):
-    """User text that a spreadsheet would run as a formula is kept as text with a leading
-    apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """User text that a spreadsheet would run as a formula is kept as text with an
+    apostrophe before the formula start, at the beginning and after any delimiter or line
+    break inside the text; numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    value = _FORMULA_AFTER_SEPARATOR.sub("'", value)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -67,9 +77,18 @@ def safe_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
     return safe
 
 
+def export_dataset(dataset: tablib.Dataset, export_format: str):
+    """The neutralised rows in `export_format`; a CSV quotes every text field, so no
+    delimiter inside a text can split it, whichever delimiter the spreadsheet splits on."""
+    safe = safe_dataset(dataset)
+    if export_format == "csv":
+        return safe.export("csv", quoting=csv.QUOTE_NONNUMERIC)
+    return safe.export(export_format)
+
+
 class SafeTableExport(TableExport):
-    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
-        return safe_dataset(super().table_to_dataset(table, exclude_columns, dataset_kwargs))
+    def export(self):
+        return export_dataset(self.dataset, self.format)
 
 
 #: The most rows one page of a listing shows, whatever `?per_page=` asks.

@@ -48,6 +48,11 @@ def members(pilot):
     return Municipality.objects.in_pilot(pilot).order_by("name_fi")
 
 
+def version_field():
+    """The version of the record the form was opened with (see services' `version`)."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
 def helper(*rows):
     form_helper = FormHelper()
     form_helper.form_tag = False
@@ -86,12 +91,17 @@ class ServicePointForm(forms.ModelForm):
             "workstations": {"min_value": _("Workstations cannot be negative.")},
         }
 
+    version = version_field()
+
     def __init__(self, *args, pilot, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.pilot = pilot
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
         self.fields["municipality"].queryset = members(pilot)
         self.fields["serves"].queryset = members(pilot)
         self.helper = helper(
+            "version",
             Fieldset(
                 _("Service point"),
                 "name",
@@ -154,11 +164,13 @@ class ScheduleForm(forms.Form):
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.all()
         self.helper = helper(
+            "version",
             Div("weekdays", css_class="weekday-checkboxes"),
             Div(
                 Div("days_per_week", css_class="col-md-4"),
@@ -172,8 +184,9 @@ class ScheduleForm(forms.Form):
     @staticmethod
     def initial_from(schedule):
         if schedule is None:
-            return {}
+            return {"version": 0}
         return {
+            "version": schedule.version,
             "weekdays": list(schedule.weekdays),
             "days_per_week": schedule.days_per_week,
             "is_approximate": schedule.is_approximate,
@@ -220,16 +233,20 @@ class PlacementForm(forms.ModelForm):
         }
 
     days_per_week = days_field()
+    version = version_field()
 
     def __init__(self, *args, point, **kwargs):
         super().__init__(*args, **kwargs)
         self.point = point
         self.instance.service_point = point
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
         self.fields["allocation"].queryset = pilot_allocations(point.pilot)
         self.fields["allocation"].help_text = _(
             "Optional: the line item of a staffing plan this placement is."
         )
         self.helper = helper(
+            "version",
             "role_title",
             Div(
                 Div("organisation", css_class="col-md-4"),
@@ -300,6 +317,7 @@ class ArrangementForm(forms.Form):
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = version_field()
 
     def __init__(self, *args, pilot, record=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -316,6 +334,7 @@ class ArrangementForm(forms.Form):
         self.fields["recipient"].queryset = members(pilot)
         self.fields["allocation"].queryset = pilot_allocations(pilot)
         self.helper = helper(
+            "version",
             "kind",
             Div(
                 Div("provider_municipality", css_class="col-md-4"),
@@ -339,7 +358,10 @@ class ArrangementForm(forms.Form):
                 "description": record.description,
                 "note": record.note,
             }
-        return forms.model_to_dict(record, fields=services.ARRANGEMENT_FIELDS)
+        return {
+            **forms.model_to_dict(record, fields=services.ARRANGEMENT_FIELDS),
+            "version": record.version,
+        }
 
     def clean(self):
         """The services' checks. Like a ModelForm's instance, the record being edited takes

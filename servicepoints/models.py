@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.natural_keys import natural_key_manager
+from core.versioning import VersionedModel
 from municipalities.models import Municipality, Pilot
 from staffing.models import Allocation, Organisation
 
@@ -25,7 +26,7 @@ DAYS_FIELD = {
 WEEKDAYS = "1234567"  # ISO weekday numbers, Monday = 1
 
 
-class ServicePoint(models.Model):
+class ServicePoint(VersionedModel):
     class Kind(models.TextChoices):
         OFFICE = "office", _("office")
         LOCAL = "local", _("local service point")
@@ -115,7 +116,7 @@ class ServicePoint(models.Model):
         return ", ".join(part for part in (self.street_address, town) if part)
 
 
-class OnDutySchedule(models.Model):
+class OnDutySchedule(VersionedModel):
     """When a point is staffed: named weekdays, or about N days a week ("n. 3 PV / viikko")."""
 
     service_point = models.OneToOneField(
@@ -187,7 +188,7 @@ class OnDutySchedule(models.Model):
         return Decimal(len(self.weekdays))
 
 
-class Placement(models.Model):
+class Placement(VersionedModel):
     """Who works at a point: a line item of a plan, or a role in words, and how often."""
 
     service_point = models.ForeignKey(
@@ -258,7 +259,7 @@ class Placement(models.Model):
     natural_key.dependencies = ["servicepoints.servicepoint"]
 
 
-class ServiceArrangement(models.Model):
+class ServiceArrangement(VersionedModel):
     """Who serves whom beyond the points: one party serves a client group across the pilot,
     or a remote service reaches the whole area (or one municipality). Which municipality
     produces another's services is municipalities.ServiceProduction."""

@@ -4,6 +4,12 @@ municipality produces whose services is written by municipalities.productions).
 Each function validates (the model's fields and constraints plus the rules that span
 models), saves in one transaction and leaves a history record. In a request the history
 middleware names the user; elsewhere pass `user=`.
+
+No lost updates (optimistic locking, `core.versioning`): every saved change raises the
+record's version. A change given the `version` its form was opened with first claims the
+record at that version; when someone else saved it in between, `StaleEdit` is raised with the
+current record and nothing is written. Without `version` (scripts, seeds) any version is
+claimed.
 """
 
 from __future__ import annotations
@@ -17,10 +23,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.slugs import unique_slug
 from municipalities.models import Municipality, Pilot
 from staffing.models import Allocation, Organisation
+from staffing.services import StaleEdit
 
 from .models import WEEKDAYS, OnDutySchedule, Placement, ServiceArrangement, ServicePoint
 from .selectors import format_days
@@ -57,6 +65,25 @@ POINT_FIELDS = (
     "walk_in",
     "notes",
 )
+
+
+STALE_MESSAGE = gettext_lazy(
+    "Someone else changed this after you opened it; your change was not saved. "
+    "The current values are shown."
+)
+GONE_MESSAGE = gettext_lazy(
+    "Someone else deleted this after you opened it; your change was not saved."
+)
+
+
+def _claim(instance, version: int | None) -> None:
+    """Raise the record's version if it is still `version` (any, when None), and take the new
+    version onto `instance`; else `StaleEdit` with the record as it is now (None: deleted)."""
+    model = type(instance)
+    if not model.claim(instance.pk, version=version):
+        current = model._default_manager.filter(pk=instance.pk).first()
+        raise StaleEdit(GONE_MESSAGE if current is None else STALE_MESSAGE, current=current)
+    instance.version = model._default_manager.values_list("version", flat=True).get(pk=instance.pk)
 
 
 def _with_user(instance, user):
@@ -138,14 +165,21 @@ def service_point_create(
 
 @transaction.atomic
 def service_point_update(
-    *, point: ServicePoint, serves: Iterable[Municipality] | None = None, user=None, **changes
+    *,
+    point: ServicePoint,
+    serves: Iterable[Municipality] | None = None,
+    version: int | None = None,
+    user=None,
+    **changes,
 ) -> ServicePoint:
-    """Change a point's fields (see POINT_FIELDS) and, when given, the municipalities served.
-    The slug stays, so addresses of the point keep working."""
+    """Change a point's fields (see POINT_FIELDS) and, when given, the municipalities served,
+    if nobody changed the point since `version`. The slug stays, so addresses of the point
+    keep working."""
     unknown = set(changes) - set(POINT_FIELDS)
     if unknown:
         raise TypeError(f"service_point_update() got unexpected fields: {sorted(unknown)}")
     _lock_point(point.pk)
+    _claim(point, version)
     for name, value in changes.items():
         setattr(point, name, value)
     _check_members(point.pilot, [point.municipality], "municipality")
@@ -168,14 +202,16 @@ def service_point_close(
         raise ValidationError({"closed_on": _("Give the date the point closes.")}, code="required")
     point.closed_on = closed_on
     point.full_clean()
-    _with_user(point, user).save(update_fields=["closed_on"])
+    _claim(point, None)
+    _with_user(point, user).save(update_fields=["closed_on", "version"])
     return point
 
 
 @transaction.atomic
 def service_point_reopen(*, point: ServicePoint, user=None) -> ServicePoint:
     point.closed_on = None
-    _with_user(point, user).save(update_fields=["closed_on"])
+    _claim(point, None)
+    _with_user(point, user).save(update_fields=["closed_on", "version"])
     return point
 
 
@@ -226,16 +262,22 @@ def schedule_save(
     is_tentative: bool = False,
     organisation: Organisation | None = None,
     note: str = "",
+    version: int | None = None,
     user=None,
 ) -> OnDutySchedule:
-    """Create or change the point's on-duty schedule. Placements already at the point may
+    """Create or change the point's on-duty schedule, if nobody changed it since `version`
+    (0: the form was opened when the point had none). Placements already at the point may
     not be left with more days than the schedule has."""
     _lock_point(point.pk)
     weekdays = normalise_weekdays(weekdays)
     check_schedule_days(weekdays=weekdays, days_per_week=days_per_week)
-    schedule = OnDutySchedule.objects.filter(service_point=point).first() or OnDutySchedule(
-        service_point=point
-    )
+    schedule = OnDutySchedule.objects.filter(service_point=point).first()
+    if schedule is not None:
+        _claim(schedule, version)
+    elif version:
+        raise StaleEdit(GONE_MESSAGE)
+    else:
+        schedule = OnDutySchedule(service_point=point)
     schedule.weekdays = weekdays
     schedule.days_per_week = days_per_week
     schedule.is_approximate = is_approximate
@@ -332,9 +374,12 @@ def placement_update(
     days_per_week: Decimal | None = None,
     allocation: Allocation | None = None,
     note: str = "",
+    version: int | None = None,
     user=None,
 ) -> Placement:
+    """Change a placement, if nobody changed it since `version`."""
     _lock_point(placement.service_point_id)
+    _claim(placement, version)
     _check_placement(placement.service_point, organisation, allocation, days_per_week)
     placement.organisation = organisation
     placement.role_title = role_title
@@ -420,11 +465,13 @@ def arrangement_create(*, pilot: Pilot, kind: str, user=None, **fields) -> Servi
 
 @transaction.atomic
 def arrangement_update(
-    *, arrangement: ServiceArrangement, user=None, **changes
+    *, arrangement: ServiceArrangement, version: int | None = None, user=None, **changes
 ) -> ServiceArrangement:
+    """Change an arrangement (see ARRANGEMENT_FIELDS), if nobody changed it since `version`."""
     unknown = set(changes) - set(ARRANGEMENT_FIELDS)
     if unknown:
         raise TypeError(f"arrangement_update() got unexpected fields: {sorted(unknown)}")
+    _claim(arrangement, version)
     for name, value in changes.items():
         setattr(arrangement, name, value)
     _provider_from_allocation(arrangement)

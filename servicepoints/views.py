@@ -15,13 +15,17 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from core import submissions
 from core.forms import add_service_error
 from core.permissions import PilotAccessMixin
+from core.submissions import OnceOnlyFormMixin
 from core.tables import ExportTableMixin
 from municipalities import productions
 from municipalities.models import ServiceProduction
+from staffing.services import StaleEdit
 
 from . import selectors, services
+from .conflicts import changed_values
 from .filtersets import ServicePointFilterSet
 from .forms import (
     PRODUCES,
@@ -129,7 +133,11 @@ class WeeklyView(PilotPageMixin, TemplateView):
 
 
 class ServiceFormView(PilotPageMixin, FormView):
-    """A coordinator's form whose valid data goes to one service function (`perform`)."""
+    """A coordinator's form whose valid data goes to one service function (`perform`).
+
+    `self.opened_version` is the version of the record the form was opened with (0 when the
+    form carried none). A save based on an older version is refused with nothing written; the
+    page then shows the record as it is now, with the user's values beside it."""
 
     edit = True
     template_name = "servicepoints/form.html"
@@ -141,14 +149,38 @@ class ServiceFormView(PilotPageMixin, FormView):
     def perform(self, data, user):
         raise NotImplementedError
 
+    #: The cached records the page shows, reread after a refused stale edit.
+    records = ("point", "placement", "record")
+
     def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        self.opened_version = data.pop("version", None) or 0
+        data.pop(submissions.FIELD, None)  # the create forms' one-time token
         try:
-            self.result = self.perform(form.cleaned_data, self.request.user)
+            self.result = self.perform(data, self.request.user)
+        except StaleEdit as refused:
+            return self.stale(form, refused)
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())
+
+    def stale(self, form, refused: StaleEdit):
+        for name in self.records:
+            self.__dict__.pop(name, None)
+        if refused.current is None:
+            messages.error(self.request, refused.message)
+            return redirect(self.get_cancel_url())
+        kwargs = {**self.get_form_kwargs(), "initial": self.get_initial()}
+        kwargs.pop("data", None)
+        kwargs.pop("files", None)
+        fresh = self.get_form_class()(**kwargs)
+        return self.render_to_response(
+            self.get_context_data(
+                form=fresh, conflict=refused.message, your_values=changed_values(form, fresh)
+            )
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -163,7 +195,7 @@ class ServiceFormView(PilotPageMixin, FormView):
         return self.get_success_url()
 
 
-class ServicePointCreateView(ServiceFormView):
+class ServicePointCreateView(OnceOnlyFormMixin, ServiceFormView):
     form_class = ServicePointForm
     title = _("New service point")
     success_message = _("The service point was added.")
@@ -189,7 +221,9 @@ class ServicePointUpdateView(PointMixin, ServiceFormView):
         return {**super().get_form_kwargs(), "pilot": self.pilot, "instance": self.point}
 
     def perform(self, data, user):
-        return services.service_point_update(point=self.point, **data, user=user)
+        return services.service_point_update(
+            point=self.point, **data, version=self.opened_version, user=user
+        )
 
 
 class ServicePointCloseView(PointMixin, ServiceFormView):
@@ -222,7 +256,9 @@ class ScheduleEditView(PointMixin, ServiceFormView):
         return ScheduleForm.initial_from(selectors.schedule_of(self.point))
 
     def perform(self, data, user):
-        return services.schedule_save(point=self.point, **data, user=user)
+        return services.schedule_save(
+            point=self.point, **data, version=self.opened_version, user=user
+        )
 
 
 class PlacementMixin(PointMixin):
@@ -235,7 +271,7 @@ class PlacementMixin(PointMixin):
         )
 
 
-class PlacementCreateView(PointMixin, ServiceFormView):
+class PlacementCreateView(OnceOnlyFormMixin, PointMixin, ServiceFormView):
     form_class = PlacementForm
     title = _("New placement")
 
@@ -254,7 +290,9 @@ class PlacementUpdateView(PlacementMixin, ServiceFormView):
         return {**super().get_form_kwargs(), "point": self.point, "instance": self.placement}
 
     def perform(self, data, user):
-        return services.placement_update(placement=self.placement, **data, user=user)
+        return services.placement_update(
+            placement=self.placement, **data, version=self.opened_version, user=user
+        )
 
 
 class PlacementDeleteView(PlacementMixin, ServiceFormView):
@@ -291,7 +329,7 @@ class ArrangementMixin:
         )
 
 
-class ArrangementCreateView(ArrangementMixin, ServiceFormView):
+class ArrangementCreateView(OnceOnlyFormMixin, ArrangementMixin, ServiceFormView):
     form_class = ArrangementForm
     title = _("New service arrangement")
 
@@ -344,7 +382,9 @@ class ArrangementEditMixin:
 
 class ArrangementUpdateView(ArrangementEditMixin, ArrangementRecordMixin, ServiceFormView):
     def perform(self, data, user):
-        return services.arrangement_update(arrangement=self.record, **data, user=user)
+        return services.arrangement_update(
+            arrangement=self.record, **data, version=self.opened_version, user=user
+        )
 
 
 class ProductionUpdateView(ArrangementEditMixin, ProductionRecordMixin, ServiceFormView):

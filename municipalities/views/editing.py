@@ -12,6 +12,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -21,6 +22,7 @@ from django.views.generic import FormView, View
 from core import formatting
 from core.forms import add_service_error
 from core.permissions import PilotAccessMixin
+from core.submissions import AlreadySubmitted, posted_token, previous_result, record
 
 from .. import imports, services
 from ..forms import ClientCountsForm, StatisticsImportForm
@@ -225,10 +227,22 @@ class StatisticsImportView(PilotAccessMixin, FormView):
             messages.error(self.request, _("The preview has expired; upload the file again."))
             return HttpResponseRedirect(back)
         rows = imports.from_session(pending["rows"])
+        first = rows[0]
+        result_url = edit_url(self.pilot, first.date, first.measure)
+        token = posted_token(pending, "token")
+        done = previous_result(token, self.request.user)
+        if done is not None:
+            return self.already_imported(pending, done)
         try:
-            result = services.client_counts_import(
-                pilot=self.pilot, rows=rows, user=self.request.user
-            )
+            with transaction.atomic():
+                # The token first: a concurrent confirm of the same preview waits here until
+                # this one ends, then reports this import instead of importing again.
+                record(token, self.request.user, result_url)
+                result = services.client_counts_import(
+                    pilot=self.pilot, rows=rows, user=self.request.user
+                )
+        except AlreadySubmitted as first_confirm:
+            return self.already_imported(pending, first_confirm.result_url)
         except services.StaleCounts:
             messages.error(
                 self.request,
@@ -256,8 +270,16 @@ class StatisticsImportView(PilotAccessMixin, FormView):
                 "unchanged": result.unchanged,
             },
         )
-        first = rows[0]
-        return HttpResponseRedirect(edit_url(self.pilot, first.date, first.measure))
+        return HttpResponseRedirect(result_url)
+
+    def already_imported(self, pending, result_url: str):
+        self.request.session.pop(self.session_key, None)
+        messages.success(
+            self.request,
+            _("The import of %(file)s (%(rows)s rows) was done; it was saved once.")
+            % {"file": pending["file"], "rows": len(pending["rows"])},
+        )
+        return HttpResponseRedirect(result_url)
 
 
 class StatisticsTemplateView(PilotAccessMixin, View):

@@ -8,7 +8,7 @@ import tablib
 from django.http import HttpResponse
 from django.utils.translation import gettext
 
-from core.tables import safe_dataset
+from core.tables import export_dataset
 
 from ..models import Organisation
 from ..rounding import quantize
@@ -176,7 +176,7 @@ EXPORTS = {
 
 def export_response(dataset: tablib.Dataset, *, filename: str, export_format: str):
     response = HttpResponse(
-        safe_dataset(dataset).export(export_format), content_type=CONTENT_TYPES[export_format]
+        export_dataset(dataset, export_format), content_type=CONTENT_TYPES[export_format]
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.{export_format}"'
     return response

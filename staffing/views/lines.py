@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -21,6 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
 from core.forms import add_service_error
+from core.submissions import (
+    AlreadySubmitted,
+    posted_token,
+    previous_result,
+    record,
+    token_field,
+    with_token,
+)
 
 from .. import services
 from ..forms import AllocationForm, PartFormSet, PartFormSetHelper
@@ -122,36 +131,42 @@ class AllocationCreateView(AllocationFormMixin, FormView):
     def form_prefix(self):
         return "new"
 
+    def get_form(self, form_class=None):
+        return with_token(super().get_form(form_class))
+
     def get(self, request, *args, **kwargs):
         self.formset = self.make_formset(Allocation(plan=self.plan))
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        """A repeated post of the form's token (core.submissions) answers like the first one
+        did, without adding the line again: htmx gets a fresh add form and the panels."""
+        token = posted_token(request.POST, token_field(self.form_prefix()))
+        done = previous_result(token, request.user)
+        if done is not None:
+            return self.added(done)
         form = self.get_form()
         self.formset = self.make_formset(Allocation(plan=self.plan))
         if self.validate(form):
             try:
-                line = services.allocation_create(
-                    plan=self.plan,
-                    user=request.user,
-                    parts=self.parts() or (),
-                    **form.line_fields(),
-                )
+                with transaction.atomic():
+                    line = services.allocation_create(
+                        plan=self.plan,
+                        user=request.user,
+                        parts=self.parts() or (),
+                        **form.line_fields(),
+                    )
+                    line_url = self.plan_edit_url(f"line-{line.pk}")
+                    record(token, request.user, line_url)
+            except AlreadySubmitted as first:
+                return self.added(first.result_url)
             except services.PlanLocked as refused:
                 return self.refuse_locked(refused.message)
             except ValidationError as error:
                 self.service_errors(form, error)
             else:
                 messages.success(request, _("The line was added."))
-                if not is_htmx(request):
-                    return HttpResponseRedirect(self.plan_edit_url(f"line-{line.pk}"))
-                fresh = AllocationForm(pilot=self.pilot, inline=True, prefix="new")
-                main = render_to_string(
-                    self.inline_template_name,
-                    {"pilot": self.pilot, "plan": self.plan, "add_form": fresh},
-                    request,
-                )
-                return self.htmx_panels(main, lines_oob=True)
+                return self.added(line_url)
         if is_htmx(request):
             return TemplateResponse(
                 request,
@@ -159,6 +174,17 @@ class AllocationCreateView(AllocationFormMixin, FormView):
                 {"pilot": self.pilot, "plan": self.plan, "add_form": form},
             )
         return self.render_to_response(self.get_context_data(form=form))
+
+    def added(self, line_url: str):
+        if not is_htmx(self.request):
+            return HttpResponseRedirect(line_url)
+        fresh = with_token(AllocationForm(pilot=self.pilot, inline=True, prefix="new"))
+        main = render_to_string(
+            self.inline_template_name,
+            {"pilot": self.pilot, "plan": self.plan, "add_form": fresh},
+            self.request,
+        )
+        return self.htmx_panels(main, lines_oob=True)
 
 
 class AllocationUpdateView(AllocationFormMixin, FormView):

@@ -18,6 +18,7 @@ from django_tables2 import SingleTableMixin
 
 from core.forms import add_service_error
 from core.permissions import PilotAccessMixin
+from core.submissions import OnceOnlyFormMixin, with_token
 
 from .. import services
 from ..forms import AllocationForm, PlanApproveForm, PlanCompareForm, PlanCopyForm
@@ -66,11 +67,13 @@ class PlanEditView(PlanMixin, PlanPanelsMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(self.panel_context())
         if context["editable"]:
-            context["add_form"] = AllocationForm(pilot=self.pilot, inline=True, prefix="new")
+            context["add_form"] = with_token(
+                AllocationForm(pilot=self.pilot, inline=True, prefix="new")
+            )
         return context
 
 
-class PlanCopyView(PlanMixin, FormView):
+class PlanCopyView(OnceOnlyFormMixin, PlanMixin, FormView):
     """Copy a plan (approved or not) into a new version or a what-if scenario."""
 
     edit = True

@@ -251,10 +251,11 @@ def test_list_exports_csv_and_xlsx_with_exact_numbers(as_role, area, english):
     assert csv["Content-Disposition"].endswith('toimipisteet-testikokeilu.csv"')
     lines = csv.content.decode().splitlines()
     assert lines[0].startswith(
-        "Name,Municipality,Organisation,Kind,Address,Workstations,Walk-in,On duty,"
+        '"Name","Municipality","Organisation","Kind","Address","Workstations","Walk-in",'
     )
+    # Every text is quoted; a number is not.
     assert lines[1].startswith(
-        'Alakylän virasto,Alakylä,Alakylä,office,"Kirkkotie 1, 69100 Alakylä",13,'
+        '"Alakylän virasto","Alakylä","Alakylä","office","Kirkkotie 1, 69100 Alakylä",13,'
     )
     assert "about 3 days a week" in lines[1]
 
@@ -316,6 +317,11 @@ POINT_DATA = {
 }
 
 
+def opened(record, data):
+    """An edit form's data as the page sends it: with the version the record has now."""
+    return {**data, "version": type(record).objects.get(pk=record.pk).version}
+
+
 def point_data(area, **changes):
     return {
         **POINT_DATA,
@@ -374,7 +380,8 @@ def test_a_municipality_outside_the_pilot_is_not_a_choice(as_role, area, english
 def test_coordinator_edits_and_closes_a_point(as_role, area):
     client = as_role("coordinator")
     response = client.post(
-        url("servicepoints:servicepoint-edit", area), point_data(area, name="Alakylän uusi virasto")
+        url("servicepoints:servicepoint-edit", area),
+        opened(area.point, point_data(area, name="Alakylän uusi virasto")),
     )
     assert response.status_code == 302
     area.point.refresh_from_db()
@@ -406,12 +413,15 @@ def test_closing_without_a_date_is_refused(as_role, area, english):
 def test_schedule_form_accepts_a_decimal_comma_and_weekdays(as_role, area):
     client = as_role("coordinator")
     response = client.post(
-        url("servicepoints:schedule-edit", area), {"days_per_week": "2,5", "is_approximate": "on"}
+        url("servicepoints:schedule-edit", area),
+        opened(area.schedule, {"days_per_week": "2,5", "is_approximate": "on"}),
     )
     assert response.status_code == 302
     area.schedule.refresh_from_db()
     assert area.schedule.days_per_week == Decimal("2.5")
-    response = client.post(url("servicepoints:schedule-edit", area), {"weekdays": ["1", "4"]})
+    response = client.post(
+        url("servicepoints:schedule-edit", area), opened(area.schedule, {"weekdays": ["1", "4"]})
+    )
     area.schedule.refresh_from_db()
     assert (area.schedule.weekdays, area.schedule.days_per_week) == ("14", None)
 
@@ -429,7 +439,9 @@ def test_schedule_form_accepts_a_decimal_comma_and_weekdays(as_role, area):
 )
 def test_bad_schedule_input_is_refused(as_role, area, english, data, message):
     before = recorded_changes()
-    response = as_role("coordinator").post(url("servicepoints:schedule-edit", area), data)
+    response = as_role("coordinator").post(
+        url("servicepoints:schedule-edit", area), opened(area.schedule, data)
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert recorded_changes() == before
@@ -457,15 +469,19 @@ def test_placement_pages(as_role, area):
         response.content.decode()
     )
     response = client.post(
-        url("servicepoints:placement-edit", area), {**data, "days_per_week": "4"}
+        url("servicepoints:placement-edit", area),
+        opened(area.placement, {**data, "days_per_week": "4"}),
     )
     assert response.status_code == 200
-    response = client.post(url("servicepoints:placement-edit", area), {**data, "persons": "-1"})
+    response = client.post(
+        url("servicepoints:placement-edit", area), opened(area.placement, {**data, "persons": "-1"})
+    )
     assert "The number of persons cannot be negative." in response.content.decode()
     assert recorded_changes() == before
 
     response = client.post(
-        url("servicepoints:placement-edit", area), {**data, "days_per_week": "3"}
+        url("servicepoints:placement-edit", area),
+        opened(area.placement, {**data, "days_per_week": "3"}),
     )
     assert response.status_code == 302
     area.placement.refresh_from_db()
@@ -510,7 +526,14 @@ def test_arrangement_pages(as_role, area, english):
 
     response = client.post(
         url("servicepoints:arrangement-edit", area),
-        {"kind": "remote", "provider_organisation": area.organisation.pk, "description": "Uusi"},
+        opened(
+            area.remote,
+            {
+                "kind": "remote",
+                "provider_organisation": area.organisation.pk,
+                "description": "Uusi",
+            },
+        ),
     )
     assert response.status_code == 302
     area.remote.refresh_from_db()
@@ -523,11 +546,17 @@ def test_changes_are_recorded_with_the_user_and_shown_on_the_point(as_role, area
     client = as_role("coordinator")
     client.post(
         url("servicepoints:schedule-edit", area),
-        {"days_per_week": "4", "is_approximate": "on", "organisation": area.organisation.pk},
+        opened(
+            area.schedule,
+            {"days_per_week": "4", "is_approximate": "on", "organisation": area.organisation.pk},
+        ),
     )
     client.post(
         url("servicepoints:placement-edit", area),
-        {"role_title": "Omavalmentaja", "organisation": area.organisation.pk, "persons": "2"},
+        opened(
+            area.placement,
+            {"role_title": "Omavalmentaja", "organisation": area.organisation.pk, "persons": "2"},
+        ),
     )
     schedule_record = area.schedule.history.order_by("-history_date", "-history_id").first()
     assert schedule_record.history_user.username == "koordinaattori"
@@ -618,18 +647,23 @@ def test_a_second_producer_is_refused_on_the_form(as_role, area, english):
 def test_days_and_persons_take_a_comma_or_a_point_in_any_language(as_role, area, language, typed):
     client = as_role("coordinator")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.post(url("servicepoints:schedule-edit", area), {"days_per_week": typed})
+    response = client.post(
+        url("servicepoints:schedule-edit", area), opened(area.schedule, {"days_per_week": typed})
+    )
     assert response.status_code == 302
     area.schedule.refresh_from_db()
     assert area.schedule.days_per_week == Decimal("2.5")
     response = client.post(
         url("servicepoints:placement-edit", area),
-        {
-            "role_title": "Omavalmentaja",
-            "organisation": area.organisation.pk,
-            "persons": typed,
-            "days_per_week": typed,
-        },
+        opened(
+            area.placement,
+            {
+                "role_title": "Omavalmentaja",
+                "organisation": area.organisation.pk,
+                "persons": typed,
+                "days_per_week": typed,
+            },
+        ),
     )
     assert response.status_code == 302
     area.placement.refresh_from_db()

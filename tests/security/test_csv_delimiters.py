@@ -1,0 +1,61 @@
+"""A text in a CSV export cannot begin a formula cell, whichever delimiter the spreadsheet
+splits on: a Finnish Excel splits on ";", others on "," or a tab."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+import tablib
+from django.urls import reverse
+
+from core.tables import neutralise_formula
+from staffing.reports.exports import export_response
+from tests.factories.staffing import AllocationFactory
+
+ROLE = "Ohjaaja;=cmd|' /C calc'!A0"
+NOTE = "Huom,+1+1\n@SUM(A1)\t-2+3"
+FORMULA = ("=", "+", "-", "@")
+
+
+def cells_split_on(content: str, delimiter: str) -> list[str]:
+    """The cells a spreadsheet splitting on `delimiter` would see (quotes respected)."""
+    rows = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    return [cell for row in rows for cell in row]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("a;=1+1", "a;'=1+1"),
+        ("a,+cmd", "a,'+cmd"),
+        ("a\t@SUM(A1)", "a\t'@SUM(A1)"),
+        ("a\n-2+3", "a\n'-2+3"),
+        ("a\r\n=1", "a\r\n'=1"),
+        ("=1;=2", "'=1;'=2"),
+        ("Kokkola; Kannus, -osa", "Kokkola; Kannus, -osa"),
+    ],
+)
+def test_a_formula_after_a_delimiter_inside_a_text_is_neutralised(value, expected):
+    assert neutralise_formula(value) == expected
+
+
+@pytest.mark.django_db
+def test_line_item_csv_splits_into_no_formula_cell_on_any_delimiter(client, admin_user):
+    line = AllocationFactory(role_title=ROLE, note=NOTE)
+    client.force_login(admin_user)
+    url = reverse("staffing:allocation-list", kwargs={"pilot": line.plan.pilot.slug})
+    content = client.get(url, {"_export": "csv"}).content.decode()
+    for delimiter in (",", ";", "\t"):
+        cells = cells_split_on(content, delimiter)
+        assert not [cell for cell in cells if cell.lstrip("\r\n").startswith(FORMULA)], delimiter
+    assert "Ohjaaja;'=cmd|' /C calc'!A0" in cells_split_on(content, ",")
+
+
+def test_dashboard_csv_quotes_every_text_and_keeps_numbers():
+    dataset = tablib.Dataset(headers=["Organisaatio", "HTV"])
+    dataset.append([ROLE, Decimal("1.5")])
+    content = export_response(dataset, filename="t", export_format="csv").content.decode()
+    assert content.splitlines()[1] == "\"Ohjaaja;'=cmd|' /C calc'!A0\",1.5"
+    for delimiter in (",", ";", "\t"):
+        assert not [c for c in cells_split_on(content, delimiter) if c.startswith(FORMULA)]
