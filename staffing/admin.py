@@ -7,12 +7,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Allocation,
     AllocationPart,
+    CapacityRuleSet,
     DeclaredFigure,
     Organisation,
     ResourcePool,
     ServiceNeed,
     StaffingPlan,
 )
+from .models.capacity import MEETING_LABELS, MEETING_PREFIXES
 
 
 @admin.register(Organisation)
@@ -125,3 +127,43 @@ class AllocationPartAdmin(SimpleHistoryAdmin):
     search_fields = ["label", "allocation__role_title"]
     list_select_related = ["shared_with", "allocation__organisation", "allocation__plan"]
     raw_id_fields = ["allocation"]
+
+
+@admin.register(CapacityRuleSet)
+class CapacityRuleSetAdmin(SimpleHistoryAdmin):
+    """National rule sets (no pilot) and an area's own copies; every change is in history."""
+
+    list_display = ["name", "pilot", "valid_from", "valid_to"]
+    list_filter = ["pilot"]
+    search_fields = ["name", "source"]
+    fieldsets = [
+        (None, {"fields": ["pilot", "name", "valid_from", "valid_to", "source", "source_url"]}),
+        *(
+            (
+                MEETING_LABELS[meeting_type],
+                {
+                    "fields": [
+                        f"{prefix}_meetings",
+                        f"{prefix}_by_need",
+                        f"{prefix}_minutes",
+                        f"{prefix}_two_staff_share",
+                    ]
+                },
+            )
+            for meeting_type, prefix in MEETING_PREFIXES.items()
+        ),
+        (
+            _("periods and hours"),
+            {
+                "fields": [
+                    "intensive_period_months",
+                    "six_month_period_months",
+                    "repeat_every_months",
+                    "follow_up_interval_months",
+                    "initial_interview_working_days",
+                    "productive_hours_per_fte_year",
+                    "admin_overhead_share",
+                ]
+            },
+        ),
+    ]
