@@ -35,6 +35,7 @@ from tests.factories.servicepoints import (
 from tests.factories.staffing import (
     AllocationFactory,
     AllocationPartFactory,
+    CapacityRuleSetFactory,
     DeclaredFigureFactory,
     OrganisationFactory,
     ResourcePoolFactory,
@@ -243,6 +244,27 @@ CASES = [
         lambda: copy_of(DeclaredFigureFactory(), key="toinen", precision=D("0")),
         "The printed precision must be positive.",
     ),
+    Case(
+        "staffing_capacityruleset_valid_to_after_from",
+        lambda: copy_of(CapacityRuleSetFactory(), valid_to=datetime.date(2020, 1, 1)),
+        "A rule set cannot end before it starts.",
+    ),
+    Case(
+        "staffing_capacityruleset_shares_0_to_1",
+        lambda: copy_of(CapacityRuleSetFactory(), follow_up_two_staff_share=D("1.5")),
+        "A share with a second person is between 0 and 1.",
+    ),
+    Case(
+        "staffing_capacityruleset_hours_and_periods_positive",
+        lambda: copy_of(CapacityRuleSetFactory(), productive_hours_per_fte_year=D("0")),
+        "Productive hours, the first period, the interval and the recurrence must be greater "
+        "than zero.",
+    ),
+    Case(
+        "staffing_capacityruleset_counts_not_negative",
+        lambda: copy_of(CapacityRuleSetFactory(), intensive_minutes=D("-30")),
+        "Meetings, minutes, preparation and the period at 6 months cannot be negative.",
+    ),
     # --- servicepoints -----------------------------------------------------------------------
     Case(
         "servicepoints_servicepoint_unique_slug",
@@ -397,6 +419,7 @@ FACTORIES = [
     AllocationPartFactory,
     ResourcePoolFactory,
     DeclaredFigureFactory,
+    CapacityRuleSetFactory,
     ServicePointFactory,
     OnDutyScheduleFactory,
     PlacementFactory,

@@ -11,15 +11,18 @@ import factory
 from factory.django import DjangoModelFactory
 
 from municipalities.models import Measure
+from staffing.capacity import rules_2026
 from staffing.models import (
     Allocation,
     AllocationPart,
+    CapacityRuleSet,
     DeclaredFigure,
     Organisation,
     ResourcePool,
     ServiceNeed,
     StaffingPlan,
 )
+from staffing.models.capacity import rule_set_fields
 
 from .municipalities import (
     MunicipalityFactory,
@@ -31,6 +34,7 @@ from .municipalities import (
 __all__ = [
     "AllocationFactory",
     "AllocationPartFactory",
+    "CapacityRuleSetFactory",
     "DeclaredFigureFactory",
     "OrganisationFactory",
     "ResourcePoolFactory",
@@ -196,3 +200,17 @@ class DeclaredFigureFactory(DjangoModelFactory):
             plan=factory.SubFactory(StaffingPlanFactory, pilot=factory.SelfAttribute("..pilot")),
             pool=factory.SubFactory(ResourcePoolFactory, plan=factory.SelfAttribute("..plan")),
         )
+
+
+class CapacityRuleSetFactory(DjangoModelFactory):
+    """A national rule set with the values of ``rules_2026()``; ``pilot`` makes it a copy."""
+
+    class Meta:
+        model = CapacityRuleSet
+
+    pilot = None
+    name = factory.Sequence(lambda n: f"Sääntö {n}")
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        return {**rule_set_fields(rules_2026()), **kwargs}
