@@ -22,6 +22,7 @@ from core.permissions import PilotAccessMixin
 from .. import services
 from ..forms import AllocationForm, PlanApproveForm, PlanCompareForm, PlanCopyForm
 from ..models import StaffingPlan
+from ..reports.capacity import capacity_panel
 from ..selectors.comparison import compare_plans
 from ..selectors.figures import plan_figures, plans_figures
 from ..selectors.history import plan_history
@@ -65,6 +66,7 @@ class PlanEditView(PlanMixin, PlanPanelsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.panel_context())
+        context["capacity"] = capacity_panel(context["figures"])
         if context["editable"]:
             context["add_form"] = AllocationForm(pilot=self.pilot, inline=True, prefix="new")
         return context
