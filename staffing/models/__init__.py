@@ -13,7 +13,7 @@ from .allocations import (
     AllocationPart,
     fte_range,
 )
-from .capacity import CapacityRuleSet
+from .capacity import CapacityRuleSet, ScenarioAssumptions
 from .declared import DeclaredFigure
 from .organisations import Organisation, ServiceNeed
 from .plans import ResourcePool, StaffingPlan
@@ -31,6 +31,7 @@ __all__ = [
     "DeclaredFigure",
     "Organisation",
     "ResourcePool",
+    "ScenarioAssumptions",
     "ServiceNeed",
     "StaffingPlan",
     "fte_range",

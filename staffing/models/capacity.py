@@ -6,6 +6,8 @@ national rule set; a pilot's own row (its copy with other minutes or hours) repl
 national one for that pilot.
 """
 
+from dataclasses import replace
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from municipalities.models import Pilot
-from staffing.capacity import CapacityError, MeetingRule, MeetingType, RuleSet
+from staffing.capacity import CapacityError, DerivationShares, MeetingRule, MeetingType, RuleSet
 
 #: Meeting types in the order of the law's process, each as a field prefix.
 MEETING_PREFIXES = {
@@ -234,3 +236,119 @@ def rule_set_fields(rules: RuleSet) -> dict:
             f"{prefix}_by_need": rule.by_need,
         }
     return fields
+
+
+#: A scenario's own values of the rule set: field name → (meeting rule or None, its attribute).
+SCENARIO_RULE_FIELDS = {
+    "intensive_meetings": ("intensive", "meetings"),
+    "six_month_meetings": ("six_month", "meetings"),
+    "initial_interview_minutes": ("initial_interview", "minutes"),
+    "intensive_minutes": ("intensive", "minutes"),
+    "six_month_minutes": ("six_month", "minutes"),
+    "follow_up_minutes": ("follow_up", "minutes"),
+    "productive_hours_per_fte_year": (None, "productive_hours_per_fte_year"),
+    "admin_overhead_share": (None, "admin_overhead_share"),
+}
+_NOT_NEGATIVE = tuple(name for name in SCENARIO_RULE_FIELDS if "productive" not in name)
+SCENARIO_SHARE_FIELDS = (
+    "unemployed_per_job_seeker",
+    "monthly_inflow_rate",
+    "long_term_share",
+    "under_3_share",
+    "from_3_to_6_share",
+)
+
+
+def _own(field):
+    """A scenario's copy of a rule set field: empty means the rule set's value."""
+    return _number(field.verbose_name, null=True, blank=True)
+
+
+def _share(label):
+    return models.DecimalField(label, max_digits=4, decimal_places=3, null=True, blank=True)
+
+
+def _all_null_or(names, **bounds):
+    condition = Q()
+    for name in names:
+        condition &= Q(**{f"{name}__isnull": True}) | Q(
+            **{f"{name}__{lookup}": bound for lookup, bound in bounds.items()}
+        )
+    return condition
+
+
+class ScenarioAssumptions(models.Model):
+    """A what-if scenario's own assumptions of required capacity; empty fields keep the
+    stored rule set's value or the default derivation share."""
+
+    plan = models.OneToOneField(
+        "staffing.StaffingPlan",
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="capacity_assumptions",
+    )
+    intensive_meetings = _own(CapacityRuleSet._meta.get_field("intensive_meetings"))
+    six_month_meetings = _own(CapacityRuleSet._meta.get_field("six_month_meetings"))
+    initial_interview_minutes = _own(CapacityRuleSet._meta.get_field("initial_interview_minutes"))
+    intensive_minutes = _own(CapacityRuleSet._meta.get_field("intensive_minutes"))
+    six_month_minutes = _own(CapacityRuleSet._meta.get_field("six_month_minutes"))
+    follow_up_minutes = _own(CapacityRuleSet._meta.get_field("follow_up_minutes"))
+    productive_hours_per_fte_year = _own(
+        CapacityRuleSet._meta.get_field("productive_hours_per_fte_year")
+    )
+    admin_overhead_share = _own(CapacityRuleSet._meta.get_field("admin_overhead_share"))
+    unemployed_per_job_seeker = _share(_("unemployed per job seeker"))
+    monthly_inflow_rate = _share(_("new unemployed a month per unemployed"))
+    long_term_share = _share(_("long-term unemployed per unemployed"))
+    under_3_share = _share(_("share under 3 months of those unemployed under 12 months"))
+    from_3_to_6_share = _share(_("share 3–6 months of those unemployed under 12 months"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan"]
+        verbose_name = _("scenario assumptions")
+        verbose_name_plural = _("scenario assumptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=_all_null_or(SCENARIO_SHARE_FIELDS, gte=0, lte=1),
+                name="%(app_label)s_%(class)s_shares_0_to_1",
+                violation_error_message=_("A share is between 0 and 1."),
+            ),
+            models.CheckConstraint(
+                condition=_all_null_or(("productive_hours_per_fte_year",), gt=0)
+                & _all_null_or(_NOT_NEGATIVE, gte=0),
+                name="%(app_label)s_%(class)s_hours_positive",
+                violation_error_message=_(
+                    "Productive hours must be greater than zero; meetings, minutes and "
+                    "preparation cannot be negative."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.plan)
+
+    def clean(self):
+        super().clean()
+        try:
+            self.shares()
+        except CapacityError as error:  # e.g. the two band shares add up to more than 1
+            raise ValidationError(str(error)) from error
+
+    def adjust(self, rules: RuleSet) -> RuleSet:
+        """``rules`` with this scenario's own values."""
+        changes: dict = {}
+        for name, (meeting, attribute) in SCENARIO_RULE_FIELDS.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if meeting is None:
+                changes[attribute] = value
+            else:
+                rule = changes.get(meeting, getattr(rules, meeting))
+                changes[meeting] = replace(rule, **{attribute: value})
+        return replace(rules, **changes)
+
+    def shares(self) -> DerivationShares:
+        own = {name: getattr(self, name) for name in SCENARIO_SHARE_FIELDS}
+        return DerivationShares(**{k: v for k, v in own.items() if v is not None})

@@ -18,6 +18,7 @@ from core.formatting import format_number, format_percent
 from municipalities.models import Measure
 
 from ..capacity import Assumption, CapacityError, MeetingType, RuleSet
+from ..models import ScenarioAssumptions, StaffingPlan
 from ..models.capacity import MEETING_LABELS
 from ..selectors.capacity import (
     INPUT_MEASURES,
@@ -175,8 +176,14 @@ def panel_from(capacity: PlanCapacity) -> CapacityPanel:
     )
 
 
-def capacity_panel(figures: PlanFigures, **options) -> CapacityPanel:
-    """The panel of a plan (``options`` go to ``plan_capacity``)."""
+def capacity_panel(figures: PlanFigures, *, own: bool = True) -> CapacityPanel:
+    """The panel of a plan; a scenario's own assumptions apply unless ``own`` is False
+    (one more query, for a scenario only)."""
+    options = {}
+    if own and figures.plan.kind == StaffingPlan.Kind.SCENARIO:
+        row = ScenarioAssumptions.objects.filter(plan=figures.plan).first()
+        if row is not None:
+            options = {"adjust": row.adjust, "shares": row.shares()}
     return panel_from(plan_capacity(figures, **options))
 
 

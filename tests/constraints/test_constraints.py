@@ -39,6 +39,7 @@ from tests.factories.staffing import (
     DeclaredFigureFactory,
     OrganisationFactory,
     ResourcePoolFactory,
+    ScenarioAssumptionsFactory,
     ServiceNeedFactory,
     StaffingPlanFactory,
 )
@@ -265,6 +266,17 @@ CASES = [
         lambda: copy_of(CapacityRuleSetFactory(), intensive_minutes=D("-30")),
         "Meetings, minutes, preparation and the period at 6 months cannot be negative.",
     ),
+    Case(
+        "staffing_scenarioassumptions_shares_0_to_1",
+        lambda: changed(ScenarioAssumptionsFactory(), long_term_share=D("1.5")),
+        "A share is between 0 and 1.",
+    ),
+    Case(
+        "staffing_scenarioassumptions_hours_positive",
+        lambda: changed(ScenarioAssumptionsFactory(), productive_hours_per_fte_year=D("0")),
+        "Productive hours must be greater than zero; meetings, minutes and preparation cannot "
+        "be negative.",
+    ),
     # --- servicepoints -----------------------------------------------------------------------
     Case(
         "servicepoints_servicepoint_unique_slug",
@@ -420,6 +432,7 @@ FACTORIES = [
     ResourcePoolFactory,
     DeclaredFigureFactory,
     CapacityRuleSetFactory,
+    ScenarioAssumptionsFactory,
     ServicePointFactory,
     OnDutyScheduleFactory,
     PlacementFactory,

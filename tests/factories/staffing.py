@@ -19,6 +19,7 @@ from staffing.models import (
     DeclaredFigure,
     Organisation,
     ResourcePool,
+    ScenarioAssumptions,
     ServiceNeed,
     StaffingPlan,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "DeclaredFigureFactory",
     "OrganisationFactory",
     "ResourcePoolFactory",
+    "ScenarioAssumptionsFactory",
     "ServiceNeedFactory",
     "StaffingPlanFactory",
 ]
@@ -214,3 +216,13 @@ class CapacityRuleSetFactory(DjangoModelFactory):
     @classmethod
     def _adjust_kwargs(cls, **kwargs):
         return {**rule_set_fields(rules_2026()), **kwargs}
+
+
+class ScenarioAssumptionsFactory(DjangoModelFactory):
+    """A scenario's own assumptions: 40 minutes a follow-up discussion, the rest as stored."""
+
+    class Meta:
+        model = ScenarioAssumptions
+
+    plan = factory.SubFactory(StaffingPlanFactory, scenario=True)
+    follow_up_minutes = Decimal("40")
