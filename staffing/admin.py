@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from .models import (
     DeclaredFigure,
     Organisation,
     ResourcePool,
+    ScenarioAssumptions,
     ServiceNeed,
     StaffingPlan,
 )
@@ -64,13 +66,21 @@ class ResourcePoolInline(admin.TabularInline):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ScenarioAssumptionsInline(admin.StackedInline):
+    """A what-if scenario's own capacity assumptions (coordinators edit them on its page)."""
+
+    model = ScenarioAssumptions
+    extra = 0
+    max_num = 1
+
+
 @admin.register(StaffingPlan)
 class StaffingPlanAdmin(SimpleHistoryAdmin):
     list_display = ["name", "pilot", "kind", "status", "valid_from", "valid_to", "statistics_date"]
     list_filter = ["pilot", "kind", "status"]
     search_fields = ["name", "pilot__name", "source"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ResourcePoolInline, AllocationInline]
+    inlines = [ResourcePoolInline, AllocationInline, ScenarioAssumptionsInline]
 
 
 class AllocationPartInline(admin.TabularInline):
@@ -135,6 +145,7 @@ class CapacityRuleSetAdmin(SimpleHistoryAdmin):
 
     list_display = ["name", "pilot", "valid_from", "valid_to"]
     list_filter = ["pilot"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name", "source"]
     fieldsets = [
         (None, {"fields": ["pilot", "name", "valid_from", "valid_to", "source", "source_url"]}),
