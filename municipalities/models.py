@@ -309,6 +309,10 @@ class Measure(models.TextChoices):
     LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("long-term unemployed")
     STRUCTURALLY_UNEMPLOYED = "structurally_unemployed", _("structurally unemployed")
     IMMIGRANTS = "immigrants", _("immigrants")
+    INFLOW = "inflow", _("new unemployed job seekers in the month")
+    UNEMPLOYED_UNDER_3 = "unemployed_under_3", _("unemployed for under 3 months")
+    UNEMPLOYED_3_TO_6 = "unemployed_3_to_6", _("unemployed for 3–6 months")
+    UNEMPLOYED_OVER_6 = "unemployed_over_6", _("unemployed for over 6 months")
 
 
 class StatisticBase(models.Model):

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -7,12 +8,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Allocation,
     AllocationPart,
+    CapacityRuleSet,
     DeclaredFigure,
     Organisation,
     ResourcePool,
+    ScenarioAssumptions,
     ServiceNeed,
     StaffingPlan,
 )
+from .models.capacity import MEETING_LABELS, MEETING_PREFIXES
 
 
 @admin.register(Organisation)
@@ -62,13 +66,21 @@ class ResourcePoolInline(admin.TabularInline):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ScenarioAssumptionsInline(admin.StackedInline):
+    """A what-if scenario's own capacity assumptions (coordinators edit them on its page)."""
+
+    model = ScenarioAssumptions
+    extra = 0
+    max_num = 1
+
+
 @admin.register(StaffingPlan)
 class StaffingPlanAdmin(SimpleHistoryAdmin):
     list_display = ["name", "pilot", "kind", "status", "valid_from", "valid_to", "statistics_date"]
     list_filter = ["pilot", "kind", "status"]
     search_fields = ["name", "pilot__name", "source"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ResourcePoolInline, AllocationInline]
+    inlines = [ResourcePoolInline, AllocationInline, ScenarioAssumptionsInline]
 
 
 class AllocationPartInline(admin.TabularInline):
@@ -125,3 +137,44 @@ class AllocationPartAdmin(SimpleHistoryAdmin):
     search_fields = ["label", "allocation__role_title"]
     list_select_related = ["shared_with", "allocation__organisation", "allocation__plan"]
     raw_id_fields = ["allocation"]
+
+
+@admin.register(CapacityRuleSet)
+class CapacityRuleSetAdmin(SimpleHistoryAdmin):
+    """National rule sets (no pilot) and an area's own copies; every change is in history."""
+
+    list_display = ["name", "pilot", "valid_from", "valid_to"]
+    list_filter = ["pilot"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    search_fields = ["name", "source"]
+    fieldsets = [
+        (None, {"fields": ["pilot", "name", "valid_from", "valid_to", "source", "source_url"]}),
+        *(
+            (
+                MEETING_LABELS[meeting_type],
+                {
+                    "fields": [
+                        f"{prefix}_meetings",
+                        f"{prefix}_by_need",
+                        f"{prefix}_minutes",
+                        f"{prefix}_two_staff_share",
+                    ]
+                },
+            )
+            for meeting_type, prefix in MEETING_PREFIXES.items()
+        ),
+        (
+            _("periods and hours"),
+            {
+                "fields": [
+                    "intensive_period_months",
+                    "six_month_period_months",
+                    "repeat_every_months",
+                    "follow_up_interval_months",
+                    "initial_interview_working_days",
+                    "productive_hours_per_fte_year",
+                    "admin_overhead_share",
+                ]
+            },
+        ),
+    ]

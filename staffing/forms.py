@@ -8,13 +8,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.forms.models import construct_instance
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FinnishDecimalField
 from municipalities.models import Municipality
 
 from . import services
-from .models import PART_LABEL_MESSAGE, Allocation, AllocationPart, StaffingPlan
+from .models import (
+    PART_LABEL_MESSAGE,
+    Allocation,
+    AllocationPart,
+    ScenarioAssumptions,
+    StaffingPlan,
+)
 
 
 class FteField(FinnishDecimalField):
@@ -260,3 +267,20 @@ class PlanCompareForm(forms.Form):
     @staticmethod
     def plan_label(plan) -> str:
         return f"{plan.name} ({plan.get_kind_display()}, {plan.get_status_display()})"
+
+
+class ScenarioAssumptionsForm(forms.Form):
+    """A scenario's own capacity assumptions, typed the Finnish way ("0,5"); empty keeps the
+    rule set's value. The model's rules (ranges, the band shares together) speak through the
+    service."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in services.SCENARIO_FIELDS:
+            field = ScenarioAssumptions._meta.get_field(name)
+            self.fields[name] = FinnishDecimalField(
+                label=capfirst(field.verbose_name),
+                required=False,
+                max_digits=field.max_digits,
+                decimal_places=field.decimal_places,
+            )

@@ -17,6 +17,11 @@ urlpatterns = [
     path("suunnitelmat/<slug:plan>/kopioi/", plans.PlanCopyView.as_view(), name="plan-copy"),
     path("suunnitelmat/<slug:plan>/hyvaksy/", plans.PlanApproveView.as_view(), name="plan-approve"),
     path(
+        "suunnitelmat/<slug:plan>/kapasiteetti/",
+        plans.ScenarioCapacityView.as_view(),
+        name="scenario-capacity",
+    ),
+    path(
         "suunnitelmat/<slug:plan>/historia/",
         plans.PlanHistoryView.as_view(),
         name="plan-history",

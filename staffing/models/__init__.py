@@ -1,5 +1,6 @@
-"""Organisations, service needs, staffing plans, allocation line items, resource pools and
-figures declared by source documents. ``from staffing.models import X`` names them all."""
+"""Organisations, service needs, staffing plans, allocation line items, resource pools,
+figures declared by source documents and capacity rule sets. ``from staffing.models import X``
+names them all."""
 
 from .allocations import (
     FTE_FIELD,
@@ -12,6 +13,7 @@ from .allocations import (
     AllocationPart,
     fte_range,
 )
+from .capacity import CapacityRuleSet, ScenarioAssumptions
 from .declared import DeclaredFigure
 from .organisations import Organisation, ServiceNeed
 from .plans import ResourcePool, StaffingPlan
@@ -25,9 +27,11 @@ __all__ = [
     "PART_WITHIN_LINE",
     "Allocation",
     "AllocationPart",
+    "CapacityRuleSet",
     "DeclaredFigure",
     "Organisation",
     "ResourcePool",
+    "ScenarioAssumptions",
     "ServiceNeed",
     "StaffingPlan",
     "fte_range",

@@ -12,6 +12,7 @@ from core.tables import export_dataset
 
 from ..models import Organisation
 from ..rounding import quantize
+from .capacity import capacity_dataset, capacity_panel
 from .dashboard import PlanDashboard, caseload_status_text, caseload_value
 
 CONTENT_TYPES = {
@@ -171,6 +172,7 @@ EXPORTS = {
     "served": _served_dataset,
     "organisations": _organisations_dataset,
     "units": _units_dataset,
+    "capacity": lambda dashboard: capacity_dataset(capacity_panel(dashboard.figures)),
 }
 
 

@@ -20,6 +20,7 @@ what the approver saw (`plan_approve` with ``version``). Edits of *different* li
 refuse each other: only the line's own version is compared.
 """
 
+from .capacity import SCENARIO_FIELDS, scenario_assumptions_save
 from .common import (
     FTE_NOT_A_NUMBER_MESSAGE,
     FTE_PLACES_MESSAGE,
@@ -52,6 +53,7 @@ __all__ = [
     "LINE_FIELDS",
     "LINE_GONE_MESSAGE",
     "PART_FIELDS",
+    "SCENARIO_FIELDS",
     "PLAN_LOCKED_MESSAGE",
     "STALE_LINE_MESSAGE",
     "STALE_PLAN_MESSAGE",
@@ -67,4 +69,5 @@ __all__ = [
     "as_fte",
     "plan_approve",
     "plan_copy",
+    "scenario_assumptions_save",
 ]

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from core.permissions import PilotAccessMixin
 
 from ..models import StaffingPlan
+from ..reports.capacity import capacity_panel
 from ..reports.dashboard import page_rows, plan_dashboard
 from ..reports.exports import CONTENT_TYPES, EXPORTS, export_response
 from ..selectors.overview import current_plan
@@ -61,6 +62,7 @@ class PlanDashboardView(PilotAccessMixin, TemplateView):
         )
         if self.dashboard is not None:
             context.update(page_rows(self.dashboard))
+            context["capacity"] = capacity_panel(self.dashboard.figures)
         return context
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
@@ -21,8 +21,15 @@ from core.permissions import PilotAccessMixin
 from core.submissions import OnceOnlyFormMixin, with_token
 
 from .. import services
-from ..forms import AllocationForm, PlanApproveForm, PlanCompareForm, PlanCopyForm
-from ..models import StaffingPlan
+from ..forms import (
+    AllocationForm,
+    PlanApproveForm,
+    PlanCompareForm,
+    PlanCopyForm,
+    ScenarioAssumptionsForm,
+)
+from ..models import ScenarioAssumptions, StaffingPlan
+from ..reports.capacity import capacity_panel
 from ..selectors.comparison import compare_plans
 from ..selectors.figures import plan_figures, plans_figures
 from ..selectors.history import plan_history
@@ -66,6 +73,7 @@ class PlanEditView(PlanMixin, PlanPanelsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.panel_context())
+        context["capacity"] = capacity_panel(context["figures"])
         if context["editable"]:
             context["add_form"] = with_token(
                 AllocationForm(pilot=self.pilot, inline=True, prefix="new")
@@ -186,4 +194,47 @@ class PlanHistoryView(PlanMixin, TemplateView):
         entries = plan_history(self.plan, can_restore=editable)
         page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(page=page, entries=page.object_list, editable=editable)
+        return context
+
+
+class ScenarioOnlyMixin:
+    """After `PlanMixin` (which knows the pilot): a plan that is no scenario is not found."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.plan.kind != StaffingPlan.Kind.SCENARIO:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScenarioCapacityView(PlanMixin, ScenarioOnlyMixin, UnlockedPlanMixin, FormView):
+    """A what-if scenario's own capacity assumptions, with the required capacity they give
+    beside the one the stored rule set gives."""
+
+    edit = True
+    form_class = ScenarioAssumptionsForm
+    template_name = "staffing/scenario_capacity.html"
+
+    def get_initial(self):
+        row = ScenarioAssumptions.objects.filter(plan=self.plan).first()
+        return {name: getattr(row, name) for name in services.SCENARIO_FIELDS} if row else {}
+
+    def form_valid(self, form):
+        try:
+            services.scenario_assumptions_save(
+                plan=self.plan, values=form.cleaned_data, user=self.request.user
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The scenario's assumptions were saved."))
+        return HttpResponseRedirect(self.request.path)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        figures = plan_figures(self.plan)
+        context.update(
+            pilot=self.pilot,
+            capacity=capacity_panel(figures),
+            baseline=capacity_panel(figures, own=False),
+        )
         return context

@@ -35,9 +35,11 @@ from tests.factories.servicepoints import (
 from tests.factories.staffing import (
     AllocationFactory,
     AllocationPartFactory,
+    CapacityRuleSetFactory,
     DeclaredFigureFactory,
     OrganisationFactory,
     ResourcePoolFactory,
+    ScenarioAssumptionsFactory,
     ServiceNeedFactory,
     StaffingPlanFactory,
 )
@@ -243,6 +245,38 @@ CASES = [
         lambda: copy_of(DeclaredFigureFactory(), key="toinen", precision=D("0")),
         "The printed precision must be positive.",
     ),
+    Case(
+        "staffing_capacityruleset_valid_to_after_from",
+        lambda: copy_of(CapacityRuleSetFactory(), valid_to=datetime.date(2020, 1, 1)),
+        "A rule set cannot end before it starts.",
+    ),
+    Case(
+        "staffing_capacityruleset_shares_0_to_1",
+        lambda: copy_of(CapacityRuleSetFactory(), follow_up_two_staff_share=D("1.5")),
+        "A share with a second person is between 0 and 1.",
+    ),
+    Case(
+        "staffing_capacityruleset_hours_and_periods_positive",
+        lambda: copy_of(CapacityRuleSetFactory(), productive_hours_per_fte_year=D("0")),
+        "Productive hours, the first period, the interval and the recurrence must be greater "
+        "than zero.",
+    ),
+    Case(
+        "staffing_capacityruleset_counts_not_negative",
+        lambda: copy_of(CapacityRuleSetFactory(), intensive_minutes=D("-30")),
+        "Meetings, minutes, preparation and the period at 6 months cannot be negative.",
+    ),
+    Case(
+        "staffing_scenarioassumptions_shares_0_to_1",
+        lambda: changed(ScenarioAssumptionsFactory(), long_term_share=D("1.5")),
+        "A share is between 0 and 1.",
+    ),
+    Case(
+        "staffing_scenarioassumptions_hours_positive",
+        lambda: changed(ScenarioAssumptionsFactory(), productive_hours_per_fte_year=D("0")),
+        "Productive hours must be greater than zero; meetings, minutes and preparation cannot "
+        "be negative.",
+    ),
     # --- servicepoints -----------------------------------------------------------------------
     Case(
         "servicepoints_servicepoint_unique_slug",
@@ -397,6 +431,8 @@ FACTORIES = [
     AllocationPartFactory,
     ResourcePoolFactory,
     DeclaredFigureFactory,
+    CapacityRuleSetFactory,
+    ScenarioAssumptionsFactory,
     ServicePointFactory,
     OnDutyScheduleFactory,
     PlacementFactory,

@@ -11,15 +11,19 @@ import factory
 from factory.django import DjangoModelFactory
 
 from municipalities.models import Measure
+from staffing.capacity import rules_2026
 from staffing.models import (
     Allocation,
     AllocationPart,
+    CapacityRuleSet,
     DeclaredFigure,
     Organisation,
     ResourcePool,
+    ScenarioAssumptions,
     ServiceNeed,
     StaffingPlan,
 )
+from staffing.models.capacity import rule_set_fields
 
 from .municipalities import (
     MunicipalityFactory,
@@ -31,9 +35,11 @@ from .municipalities import (
 __all__ = [
     "AllocationFactory",
     "AllocationPartFactory",
+    "CapacityRuleSetFactory",
     "DeclaredFigureFactory",
     "OrganisationFactory",
     "ResourcePoolFactory",
+    "ScenarioAssumptionsFactory",
     "ServiceNeedFactory",
     "StaffingPlanFactory",
 ]
@@ -196,3 +202,27 @@ class DeclaredFigureFactory(DjangoModelFactory):
             plan=factory.SubFactory(StaffingPlanFactory, pilot=factory.SelfAttribute("..pilot")),
             pool=factory.SubFactory(ResourcePoolFactory, plan=factory.SelfAttribute("..plan")),
         )
+
+
+class CapacityRuleSetFactory(DjangoModelFactory):
+    """A national rule set with the values of ``rules_2026()``; ``pilot`` makes it a copy."""
+
+    class Meta:
+        model = CapacityRuleSet
+
+    pilot = None
+    name = factory.Sequence(lambda n: f"Sääntö {n}")
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        return {**rule_set_fields(rules_2026()), **kwargs}
+
+
+class ScenarioAssumptionsFactory(DjangoModelFactory):
+    """A scenario's own assumptions: 40 minutes a follow-up discussion, the rest as stored."""
+
+    class Meta:
+        model = ScenarioAssumptions
+
+    plan = factory.SubFactory(StaffingPlanFactory, scenario=True)
+    follow_up_minutes = Decimal("40")

@@ -676,7 +676,7 @@ def test_edit_of_a_deleted_line_says_so(client, world):
 
 # --- pinned query counts ------------------------------------------------------------------------
 
-EDIT_PAGE_QUERIES = 23
+EDIT_PAGE_QUERIES = 25  # 2 of them the capacity panel: statistics and rule sets
 ROW_FORM_QUERIES = 14
 ROW_SAVE_QUERIES = 38
 LINE_PAGE_QUERIES = 17

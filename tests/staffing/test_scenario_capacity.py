@@ -1,0 +1,106 @@
+"""A what-if scenario's own capacity assumptions: saved through the service, typed with a
+decimal comma, changing the required FTE and nothing else; only the pilot's coordinators."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from municipalities.models import Pilot
+from staffing import services
+from staffing.models import ScenarioAssumptions, StaffingPlan
+from staffing.reports.capacity import capacity_panel
+from staffing.selectors.figures import plan_figures
+
+KOKKOLA = "kokkolan-seutu"
+PLAN = "henkilostosuunnitelma"
+D = Decimal
+
+
+@pytest.fixture
+def scenario(seeded, admin_user):
+    plan = StaffingPlan.objects.get(pilot__slug=KOKKOLA, slug=PLAN)
+    return services.plan_copy(
+        plan=plan, name="Entä jos", kind=StaffingPlan.Kind.SCENARIO, user=admin_user
+    )
+
+
+def _url(plan):
+    return reverse("staffing:scenario-capacity", kwargs={"pilot": KOKKOLA, "plan": plan.slug})
+
+
+def test_an_assumption_changes_the_required_fte_and_nothing_else(scenario, admin_user):
+    before = capacity_panel(plan_figures(scenario))
+    services.scenario_assumptions_save(
+        plan=scenario, values={"follow_up_minutes": D("90")}, user=admin_user
+    )
+    after = capacity_panel(plan_figures(scenario))
+    assert after.pilot.required > before.pilot.required
+    assert after.pilot.planned == before.pilot.planned
+    assert after.pilot.assumptions == before.pilot.assumptions
+    pairs = zip(before.rule_values, after.rule_values, strict=True)
+    changed = [(label, a, b) for (label, a), (_l, b) in pairs if a != b]
+    assert changed == [(changed[0][0], D("45.00"), D("90"))]
+    assert after.rules.follow_up.minutes == D("90")
+    # the stored rule set and the plan the scenario was copied from stay as they were
+    assert capacity_panel(plan_figures(scenario), own=False) == before
+    assert capacity_panel(plan_figures(scenario.based_on)) == before
+
+
+def test_a_derivation_share_changes_the_derived_input(scenario, admin_user):
+    before = capacity_panel(plan_figures(scenario))
+    services.scenario_assumptions_save(
+        plan=scenario, values={"monthly_inflow_rate": D("0.3")}, user=admin_user
+    )
+    after = capacity_panel(plan_figures(scenario))
+    assert after.pilot.required > before.pilot.required
+    assert after.rule_values == before.rule_values
+
+
+def test_a_plan_has_no_own_assumptions(seeded, admin_user):
+    plan = StaffingPlan.objects.get(pilot__slug=KOKKOLA, slug=PLAN)
+    with pytest.raises(ValidationError):
+        services.scenario_assumptions_save(
+            plan=plan, values={"follow_up_minutes": D("90")}, user=admin_user
+        )
+
+
+def test_band_shares_over_one_together_are_refused(scenario, admin_user):
+    with pytest.raises(ValidationError):
+        services.scenario_assumptions_save(
+            plan=scenario,
+            values={"under_3_share": D("0.7"), "from_3_to_6_share": D("0.6")},
+            user=admin_user,
+        )
+    assert not ScenarioAssumptions.objects.exists()
+
+
+def test_the_coordinator_saves_with_a_decimal_comma(scenario, client, coordinator_factory):
+    coordinator = coordinator_factory(Pilot.objects.get(slug=KOKKOLA))
+    client.force_login(coordinator)
+    assert client.get(_url(scenario)).status_code == 200
+    response = client.post(_url(scenario), {"admin_overhead_share": "0,25"})
+    assert response.status_code == 302
+    row = ScenarioAssumptions.objects.get(plan=scenario)
+    assert row.admin_overhead_share == D("0.25")
+    assert row.history.get().history_user == coordinator
+    content = client.get(_url(scenario)).content.decode()
+    assert 'data-testid="baseline-capacity"' in content
+
+
+def test_who_may_change_a_scenarios_assumptions(
+    scenario, client, manager, other_user, coordinator_factory
+):
+    stranger = coordinator_factory(Pilot.objects.get(slug="jokilaaksot"), username="vieras")
+    for user, status in ((manager, 403), (other_user, 404), (stranger, 404)):
+        client.force_login(user)
+        assert client.get(_url(scenario)).status_code == status, user.username
+        assert client.post(_url(scenario), {"follow_up_minutes": "1"}).status_code == status
+    assert not ScenarioAssumptions.objects.exists()
+
+
+def test_a_plan_has_no_assumptions_page(seeded, client, coordinator_factory):
+    client.force_login(coordinator_factory(Pilot.objects.get(slug=KOKKOLA)))
+    plan = StaffingPlan.objects.get(pilot__slug=KOKKOLA, slug=PLAN)
+    assert client.get(_url(plan)).status_code == 404
