@@ -10,6 +10,7 @@ SQLite: two claims of one version can never both succeed.
 from collections import defaultdict
 from collections.abc import Mapping
 
+from django import forms
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -50,3 +51,50 @@ class VersionedModel(models.Model):
                 if rows.update(version=F("version") + 1) != len(part):
                     return False
         return True
+
+
+STALE_ADMIN_MESSAGE = _(
+    "Someone changed this after you opened it; your change was not saved. Open it again to "
+    "see the current values."
+)
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """An admin form that carries the version it was opened with and refuses a stale save."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = (
+                type(self.instance)
+                ._default_manager.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if cleaned.get("seen_version") != current:
+                raise forms.ValidationError(STALE_ADMIN_MESSAGE, code="stale")
+        return cleaned
+
+
+class VersionedAdminMixin:
+    """The admin goes through the same rule as the pages: the form carries the version it was
+    opened with, a save based on an older version is refused, and every save raises it."""
+
+    form = VersionedAdminForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "seen_version" in fields else [*fields, "seen_version"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version = form.cleaned_data["seen_version"] + 1
+        super().save_model(request, obj, form, change)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.versioning import VersionedAdminMixin
+
 from .models import (
     ClientStatistic,
     Municipality,
@@ -41,7 +43,7 @@ class MunicipalityGroupInline(admin.TabularInline):
 
 
 @admin.register(Pilot)
-class PilotAdmin(admin.ModelAdmin):
+class PilotAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "region", "start_date", "end_date", "target_caseload"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "slug", "region"]
@@ -51,7 +53,7 @@ class PilotAdmin(admin.ModelAdmin):
 
 
 @admin.register(MunicipalityGroup)
-class MunicipalityGroupAdmin(admin.ModelAdmin):
+class MunicipalityGroupAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "pilot"]
     list_filter = ["pilot"]
     search_fields = ["name", "short_name"]
@@ -60,7 +62,7 @@ class MunicipalityGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClientStatistic)
-class ClientStatisticAdmin(SimpleHistoryAdmin):
+class ClientStatisticAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["municipality", "date", "measure", "value", "is_approximate", "source"]
     list_filter = ["measure", "date", "is_approximate", "municipality__pilots"]
     search_fields = ["municipality__name_fi", "municipality__code", "source"]

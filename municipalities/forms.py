@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import FinnishDecimalField
 from core.uploads import UploadError
+from core.validators import PLANNING_DATE
 
 from . import imports, services
 from .models import Measure
@@ -39,6 +40,7 @@ class ClientCountsForm(forms.Form):
         label=_("Statistics date"),
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=PLANNING_DATE,
         error_messages={
             "invalid": _("Enter the date as YYYY-MM-DD or d.m.yyyy."),
             "required": _("Enter the statistics date."),

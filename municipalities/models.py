@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.natural_keys import natural_key_manager
+from core.validators import NOTE_MAX_LENGTH, PLANNING_DATE, TITLE_VALIDATORS, note_validators
 from core.versioning import VersionedModel
 
 from .querysets import ClientStatisticQuerySet, MunicipalityQuerySet
@@ -112,9 +113,11 @@ class Pilot(models.Model):
     region = models.CharField(
         _("region"), max_length=100, blank=True, help_text=_("Maakunta, e.g. Keski-Pohjanmaa.")
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"), validators=PLANNING_DATE)
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=PLANNING_DATE)
+    description = models.TextField(
+        _("description"), blank=True, max_length=NOTE_MAX_LENGTH, validators=note_validators()
+    )
     target_caseload = models.DecimalField(
         _("target caseload"),
         max_digits=6,
@@ -137,6 +140,8 @@ class Pilot(models.Model):
         verbose_name=_("coordinators"),
         help_text=_("Users of the coordinators group who may edit this pilot."),
     )
+    # Who may edit a pilot is part of its history: granting a coordinator is recorded.
+    history = HistoricalRecords(m2m_fields=[coordinators])
 
     objects = natural_key_manager("slug")
 
@@ -178,6 +183,7 @@ class PilotMembership(models.Model):
         on_delete=models.PROTECT,
         related_name="memberships",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pilot", "municipality__name_fi"]
@@ -217,6 +223,7 @@ class MunicipalityGroup(models.Model):
     members = models.ManyToManyField(
         Municipality, related_name="municipality_groups", verbose_name=_("members")
     )
+    history = HistoricalRecords(m2m_fields=[members])
 
     objects = natural_key_manager("pilot__slug", "slug")
 
@@ -263,8 +270,12 @@ class ServiceProduction(models.Model):
         on_delete=models.PROTECT,
         related_name="productions_received",
     )
-    description = models.CharField(_("as in the source"), max_length=255, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    description = models.CharField(
+        _("as in the source"), max_length=255, blank=True, validators=TITLE_VALIDATORS
+    )
+    note = models.TextField(
+        _("note"), blank=True, max_length=NOTE_MAX_LENGTH, validators=note_validators()
+    )
     history = HistoricalRecords()
 
     objects = natural_key_manager("pilot__slug", "recipient__code")
@@ -316,10 +327,10 @@ class Measure(models.TextChoices):
 
 
 class StatisticBase(models.Model):
-    date = models.DateField(_("statistics date"))
+    date = models.DateField(_("statistics date"), validators=PLANNING_DATE)
     measure = models.CharField(_("measure"), max_length=30, choices=Measure)
     is_approximate = models.BooleanField(_("approximate"), default=False)
-    source = models.CharField(_("source"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True, validators=TITLE_VALIDATORS)
 
     class Meta:
         abstract = True

@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.forms import AMBIGUOUS_COUNT_MESSAGE
 from core.numbers import NumberFormatError, parse_count
 from core.permissions import editable_pilot_ids, is_admin
+from core.validators import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
 
 from .models import COUNT_DIGITS, ClientStatistic, Measure, Municipality, Pilot, PilotMembership
 
@@ -172,6 +173,8 @@ def check_count_rows(
             messages.append(UNKNOWN_MEASURE_MESSAGE % {"measure": row.measure})
         if not isinstance(row.date, date):
             messages.append(DATE_MESSAGE)
+        elif not EARLIEST_DATE <= row.date <= LATEST_DATE:
+            messages.append(DATE_RANGE_MESSAGE)
         try:
             row.value = as_count(row.value)
         except ValidationError as error:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.natural_keys import natural_key_manager
+from core.validators import NOTE_MAX_LENGTH, PLANNING_DATE, TITLE_VALIDATORS, note_validators
 from core.versioning import VersionedModel
 from municipalities.models import Municipality, Pilot
 from staffing.models import Allocation, Organisation
@@ -37,7 +38,7 @@ class ServicePoint(VersionedModel):
         Pilot, verbose_name=_("pilot"), on_delete=models.CASCADE, related_name="service_points"
     )
     slug = models.SlugField(_("short name in addresses"), max_length=80)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=TITLE_VALIDATORS)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -66,8 +67,10 @@ class ServicePoint(VersionedModel):
         related_name="served_by_points",
         blank=True,
     )
-    notes = models.TextField(_("notes"), blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, max_length=NOTE_MAX_LENGTH, validators=note_validators()
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, validators=PLANNING_DATE)
     history = HistoricalRecords(m2m_fields=[serves])
 
     objects = natural_key_manager("pilot__slug", "slug")
@@ -144,7 +147,9 @@ class OnDutySchedule(VersionedModel):
         blank=True,
         related_name="schedules",
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"), blank=True, max_length=NOTE_MAX_LENGTH, validators=note_validators()
+    )
     history = HistoricalRecords()
 
     objects = natural_key_manager("service_point__pilot__slug", "service_point__slug")
@@ -212,7 +217,7 @@ class Placement(VersionedModel):
         on_delete=models.PROTECT,
         related_name="placements",
     )
-    role_title = models.CharField(_("role"), max_length=200)
+    role_title = models.CharField(_("role"), max_length=200, validators=TITLE_VALIDATORS)
     persons = models.DecimalField(
         _("persons"),
         max_digits=4,
@@ -222,7 +227,9 @@ class Placement(VersionedModel):
         validators=[MinValueValidator(Decimal("0"))],
     )
     days_per_week = models.DecimalField(_("days a week"), null=True, blank=True, **DAYS_FIELD)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"), blank=True, max_length=NOTE_MAX_LENGTH, validators=note_validators()
+    )
     history = HistoricalRecords()
 
     objects = natural_key_manager("service_point__pilot__slug", "service_point__slug", "position")
@@ -297,7 +304,9 @@ class ServiceArrangement(VersionedModel):
         blank=True,
         related_name="arrangements_received",
     )
-    client_group = models.CharField(_("client group"), max_length=150, blank=True)
+    client_group = models.CharField(
+        _("client group"), max_length=150, blank=True, validators=TITLE_VALIDATORS
+    )
     allocation = models.ForeignKey(
         Allocation,
         verbose_name=_("line item"),
@@ -306,8 +315,12 @@ class ServiceArrangement(VersionedModel):
         blank=True,
         related_name="arrangements",
     )
-    description = models.CharField(_("as in the source"), max_length=255, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    description = models.CharField(
+        _("as in the source"), max_length=255, blank=True, validators=TITLE_VALIDATORS
+    )
+    note = models.TextField(
+        _("note"), blank=True, max_length=NOTE_MAX_LENGTH, validators=note_validators()
+    )
     history = HistoricalRecords()
 
     objects = natural_key_manager("pilot__slug", "key")

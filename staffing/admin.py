@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.versioning import VersionedAdminForm, VersionedAdminMixin
 
 from .models import (
     Allocation,
@@ -18,9 +21,31 @@ from .models import (
 )
 from .models.capacity import MEETING_LABELS, MEETING_PREFIXES
 
+LOCKED_MESSAGE = _("The plan is approved: its lines cannot be changed. Make a new version.")
+
+
+def plan_locked(plan) -> bool:
+    return plan is not None and plan.is_locked
+
+
+class ReadOnlyWhenLockedInline:
+    """An approved plan's lines, parts and pools are shown, never changed, in the admin too."""
+
+    def _locked(self, obj):
+        return isinstance(obj, StaffingPlan) and plan_locked(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "municipality", "group"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "slug"]
@@ -35,6 +60,8 @@ class ServiceNeedAdmin(admin.ModelAdmin):
 
 
 class AllocationInline(admin.TabularInline):
+    """Read-only here: a line is changed on its own page, which checks its version."""
+
     model = Allocation
     extra = 0
     fields = [
@@ -48,9 +75,17 @@ class AllocationInline(admin.TabularInline):
         "serves_group",
         "parts_link",
     ]
-    readonly_fields = ["parts_link"]
-    autocomplete_fields = ["service_need", "organisation", "serves_municipality"]
+    readonly_fields = fields
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("of which parts"))
     def parts_link(self, obj):
@@ -60,7 +95,7 @@ class AllocationInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, _("edit parts"))
 
 
-class ResourcePoolInline(admin.TabularInline):
+class ResourcePoolInline(ReadOnlyWhenLockedInline, admin.TabularInline):
     model = ResourcePool
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
@@ -75,22 +110,50 @@ class ScenarioAssumptionsInline(admin.StackedInline):
 
 
 @admin.register(StaffingPlan)
-class StaffingPlanAdmin(SimpleHistoryAdmin):
+class StaffingPlanAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "pilot", "kind", "status", "valid_from", "valid_to", "statistics_date"]
     list_filter = ["pilot", "kind", "status"]
     search_fields = ["name", "pilot__name", "source"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ResourcePoolInline, AllocationInline, ScenarioAssumptionsInline]
 
+    def has_change_permission(self, request, obj=None):
+        return not plan_locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not plan_locked(obj) and super().has_delete_permission(request, obj)
+
 
 class AllocationPartInline(admin.TabularInline):
     model = AllocationPart
+
+    def _locked(self, obj):
+        return obj is not None and plan_locked(obj.plan)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
     extra = 0
     autocomplete_fields = ["shared_with"]
 
 
+class AllocationAdminForm(VersionedAdminForm):
+    def clean(self):
+        cleaned = super().clean()
+        if plan_locked(cleaned.get("plan")):
+            raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
+        return cleaned
+
+
 @admin.register(Allocation)
-class AllocationAdmin(SimpleHistoryAdmin):
+class AllocationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    form = AllocationAdminForm
     list_display = [
         "plan",
         "position",
@@ -114,6 +177,14 @@ class AllocationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["service_need", "organisation", "serves_municipality"]
     inlines = [AllocationPartInline]
 
+    def has_change_permission(self, request, obj=None):
+        locked = obj is not None and plan_locked(obj.plan)
+        return not locked and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        locked = obj is not None and plan_locked(obj.plan)
+        return not locked and super().has_delete_permission(request, obj)
+
 
 @admin.register(ResourcePool)
 class ResourcePoolAdmin(SimpleHistoryAdmin):
@@ -123,7 +194,7 @@ class ResourcePoolAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DeclaredFigure)
-class DeclaredFigureAdmin(admin.ModelAdmin):
+class DeclaredFigureAdmin(SimpleHistoryAdmin):
     list_display = ["label", "pilot", "metric", "value", "precision", "plan", "source"]
     list_filter = ["pilot", "metric"]
     search_fields = ["label", "key", "source", "note"]
@@ -137,6 +208,14 @@ class AllocationPartAdmin(SimpleHistoryAdmin):
     search_fields = ["label", "allocation__role_title"]
     list_select_related = ["shared_with", "allocation__organisation", "allocation__plan"]
     raw_id_fields = ["allocation"]
+
+    def has_change_permission(self, request, obj=None):
+        locked = obj is not None and plan_locked(obj.allocation.plan)
+        return not locked and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        locked = obj is not None and plan_locked(obj.allocation.plan)
+        return not locked and super().has_delete_permission(request, obj)
 
 
 @admin.register(CapacityRuleSet)

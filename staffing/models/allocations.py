@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.constraints import ChecksInOneQuery, FieldCheckConstraint
 from core.natural_keys import natural_key_manager
+from core.validators import NOTE_MAX_LENGTH, TITLE_VALIDATORS, note_validators
 from core.versioning import VersionedModel
 from municipalities.models import Municipality, MunicipalityGroup
 
@@ -63,7 +64,9 @@ class Allocation(ChecksInOneQuery, VersionedModel):
         on_delete=models.PROTECT,
         related_name="allocations",
     )
-    role_title = models.CharField(_("role"), max_length=200, blank=True)
+    role_title = models.CharField(
+        _("role"), max_length=200, blank=True, validators=TITLE_VALIDATORS
+    )
     fte = models.DecimalField(_("FTE"), **FTE_FIELD)
     client_work_fte = models.DecimalField(
         _("client-work FTE"),
@@ -87,7 +90,9 @@ class Allocation(ChecksInOneQuery, VersionedModel):
         blank=True,
         related_name="allocations",
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"), blank=True, max_length=NOTE_MAX_LENGTH, validators=note_validators()
+    )
     history = HistoricalRecords()
 
     objects = natural_key_manager("plan__pilot__slug", "plan__slug", "position")
@@ -146,7 +151,7 @@ class AllocationPart(ChecksInOneQuery, models.Model):
         Allocation, verbose_name=_("line"), on_delete=models.CASCADE, related_name="parts"
     )
     position = models.PositiveSmallIntegerField(_("order"))
-    label = models.CharField(_("of which"), max_length=200)
+    label = models.CharField(_("of which"), max_length=200, validators=TITLE_VALIDATORS)
     fte = models.DecimalField(_("FTE"), **FTE_FIELD)
     shared_with = models.ForeignKey(
         ServiceNeed,

@@ -5,8 +5,10 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.natural_keys import natural_key_manager
+from core.validators import NOTE_MAX_LENGTH, PLANNING_DATE, note_validators
 from municipalities.models import Measure, Municipality, MunicipalityGroup, Pilot
 
 from .organisations import Organisation
@@ -85,9 +87,13 @@ class DeclaredFigure(models.Model):
         related_name="declared_figures",
     )
     measure = models.CharField(_("measure"), max_length=30, choices=Measure, blank=True)
-    date = models.DateField(_("statistics date"), null=True, blank=True)
+    date = models.DateField(_("statistics date"), null=True, blank=True, validators=PLANNING_DATE)
     source = models.CharField(_("source"), max_length=255, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"), blank=True, max_length=NOTE_MAX_LENGTH, validators=note_validators()
+    )
+
+    history = HistoricalRecords()
 
     objects = natural_key_manager("pilot__slug", "key")
 

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.natural_keys import natural_key_manager
 from municipalities.models import Municipality, MunicipalityGroup
@@ -40,6 +41,8 @@ class Organisation(models.Model):
         related_name="organisations",
         help_text=_("For a municipal group that employs staff (e.g. Kaustisen seutukunta)."),
     )
+
+    history = HistoricalRecords()
 
     objects = natural_key_manager("slug")
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.natural_keys import natural_key_manager
+from core.validators import NOTE_MAX_LENGTH, PLANNING_DATE, TITLE_VALIDATORS, note_validators
 from core.versioning import VersionedModel
 from municipalities.models import Measure, Pilot
 
@@ -30,16 +31,17 @@ class StaffingPlan(VersionedModel):
     pilot = models.ForeignKey(
         Pilot, verbose_name=_("pilot"), on_delete=models.CASCADE, related_name="plans"
     )
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=TITLE_VALIDATORS)
     slug = models.SlugField(_("short name in addresses"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PLAN)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), validators=PLANNING_DATE)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, validators=PLANNING_DATE)
     statistics_date = models.DateField(
         _("statistics date"),
         null=True,
         blank=True,
+        validators=PLANNING_DATE,
         help_text=_("The date of the client counts this plan's caseloads use."),
     )
     statistics_measure = models.CharField(
@@ -58,7 +60,9 @@ class StaffingPlan(VersionedModel):
         related_name="copies",
     )
     source = models.CharField(_("source"), max_length=255, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, max_length=NOTE_MAX_LENGTH, validators=note_validators()
+    )
     history = HistoricalRecords()
 
     objects = natural_key_manager("pilot__slug", "slug")
@@ -138,7 +142,9 @@ class ResourcePool(models.Model):
         default=Method.LARGEST_REMAINDER,
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"), blank=True, max_length=NOTE_MAX_LENGTH, validators=note_validators()
+    )
     history = HistoricalRecords()
 
     objects = natural_key_manager("plan__pilot__slug", "plan__slug", "slug")

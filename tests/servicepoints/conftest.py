@@ -78,3 +78,21 @@ def other_pilot(db):
 @pytest.fixture
 def coordinator(area, coordinator_factory):
     return coordinator_factory(area.pilot)
+
+
+@pytest.fixture
+def as_role(client, request, area, make_user, coordinator_factory, other_pilot):
+    def login(role):
+        if role == "anonymous":
+            return client
+        user = {
+            "other_user": lambda: request.getfixturevalue("other_user"),
+            "manager": lambda: request.getfixturevalue("manager"),
+            "coordinator": lambda: coordinator_factory(area.pilot),
+            "other_coordinator": lambda: coordinator_factory(other_pilot, username="toinen"),
+            "admin": lambda: request.getfixturevalue("admin_user"),
+        }[role]()
+        client.force_login(user)
+        return client
+
+    return login

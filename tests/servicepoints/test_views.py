@@ -64,24 +64,6 @@ def recorded_changes():
     return [(model.objects.count(), model.history.count()) for model in models]
 
 
-@pytest.fixture
-def as_role(client, request, area, make_user, coordinator_factory, other_pilot):
-    def login(role):
-        if role == "anonymous":
-            return client
-        user = {
-            "other_user": lambda: request.getfixturevalue("other_user"),
-            "manager": lambda: request.getfixturevalue("manager"),
-            "coordinator": lambda: coordinator_factory(area.pilot),
-            "other_coordinator": lambda: coordinator_factory(other_pilot, username="toinen"),
-            "admin": lambda: request.getfixturevalue("admin_user"),
-        }[role]()
-        client.force_login(user)
-        return client
-
-    return login
-
-
 READ_EXPECTED = {
     "other_user": 404,
     "manager": 200,
