@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 import tablib
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -185,6 +186,24 @@ def capacity_panel(figures: PlanFigures, *, own: bool = True) -> CapacityPanel:
         if row is not None:
             options = {"adjust": row.adjust, "shares": row.shares()}
     return panel_from(plan_capacity(figures, **options))
+
+
+def capacity_chart(panel: CapacityPanel) -> dict | None:
+    """The panel's series as a line chart: required and planned client-work FTE per date.
+
+    None with fewer than two dates (the panel says so in a sentence) or without a plan row.
+    """
+    if panel.pilot is None or len(panel.series) < 2:
+        return None
+    return {
+        "title": gettext("Required and planned client-work FTE by statistics date"),
+        "axis": gettext("Client-work FTE"),
+        "requiredLabel": gettext("Required client-work FTE"),
+        "plannedLabel": gettext("Planned client-work FTE"),
+        "labels": [date_format(on, "j.n.Y") for on, _required in panel.series],
+        "required": [required for _on, required in panel.series],
+        "planned": [panel.pilot.planned for _point in panel.series],
+    }
 
 
 def capacity_dataset(panel: CapacityPanel) -> tablib.Dataset:

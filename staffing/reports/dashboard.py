@@ -25,6 +25,7 @@ from ..selectors.lines import plan_line_roles, plan_parts, service_need_catalogu
 from ..selectors.pools import pool_splits
 from ..selectors.statistics import client_totals_by_date, pilot_level_statistics
 from ..selectors.totals import fte_by_organisation_kind, served_totals
+from .capacity import CapacityPanel, capacity_chart
 from .cells import DeclaredIndex, kind_order
 from .matrix import Matrix, ordered_organisations, staffing_matrix
 from .pools import PoolTable, pool_table
@@ -123,8 +124,8 @@ def plan_dashboard(plan) -> PlanDashboard:
     )
 
 
-def chart_data(dashboard: PlanDashboard) -> dict:
-    """The numbers of the three charts; the page shows the same numbers in tables."""
+def chart_data(dashboard: PlanDashboard, capacity: CapacityPanel) -> dict:
+    """The numbers of the charts; the page shows the same numbers in tables."""
     matrix = dashboard.matrix
     target = dashboard.figures.plan.pilot.target_caseload
     return {
@@ -156,6 +157,7 @@ def chart_data(dashboard: PlanDashboard) -> dict:
             "labels": [date_format(on, "j.n.Y") for on, _total in dashboard.timeline],
             "values": [total for _on, total in dashboard.timeline],
         },
+        "capacity": capacity_chart(capacity),
     }
 
 
@@ -165,10 +167,10 @@ def metric_label(figure) -> str:
     return str(figure.get_measure_display())
 
 
-def page_rows(dashboard: PlanDashboard) -> dict:
+def page_rows(dashboard: PlanDashboard, capacity: CapacityPanel) -> dict:
     """The dashboard's rows in words: statuses, metric names and decimals of each figure."""
     return {
-        "charts": chart_data(dashboard),
+        "charts": chart_data(dashboard, capacity),
         "caseload_status": caseload_status_text(dashboard.caseload.status),
         "reconciliation": [
             {

@@ -61,8 +61,8 @@ class PlanDashboardView(PilotAccessMixin, TemplateView):
             export_formats=tuple(CONTENT_TYPES),
         )
         if self.dashboard is not None:
-            context.update(page_rows(self.dashboard))
-            context["capacity"] = capacity_panel(self.dashboard.figures)
+            capacity = capacity_panel(self.dashboard.figures)
+            context.update(page_rows(self.dashboard, capacity), capacity=capacity)
         return context
 
 

@@ -1,4 +1,4 @@
-/* Kokeilu dashboard: the three charts (the print button is site.js's).
+/* Kokeilu dashboard: the charts (the print button is site.js's).
  * The numbers come from the page (json_script "dashboard-charts"); each chart has the same
  * numbers in a table beside it. No animations, so screenshots and print are stable. */
 (function () {
@@ -112,6 +112,41 @@
           y: { beginAtZero: true, title: { display: true, text: data.timeline.axis } }
         },
         plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } }
+      }
+    }));
+  }
+
+  var capacityCanvas = document.getElementById("chart-capacity");
+  if (capacityCanvas && data.capacity) {
+    charts.push(new Chart(capacityCanvas, {
+      type: "line",
+      data: {
+        labels: data.capacity.labels,
+        datasets: [{
+          label: data.capacity.requiredLabel,
+          data: data.capacity.required.map(number),
+          borderColor: "#dc3545",
+          backgroundColor: "#dc3545",
+          pointRadius: 3,
+          tension: 0
+        }, {
+          label: data.capacity.plannedLabel,
+          data: data.capacity.planned.map(number),
+          borderColor: "#0d6efd",
+          backgroundColor: "#0d6efd",
+          borderDash: [6, 4],
+          pointRadius: 3,
+          tension: 0
+        }]
+      },
+      options: {
+        scales: { y: { beginAtZero: true, title: { display: true, text: data.capacity.axis } } },
+        plugins: {
+          legend: { position: "bottom", labels: { boxWidth: 12 } },
+          tooltip: { callbacks: { label: function (context) {
+            return context.dataset.label + ": " + format(context.parsed.y, 2);
+          } } }
+        }
       }
     }));
   }

@@ -1,12 +1,17 @@
 """The required-capacity panel on the dashboard and the plan editor: Kokkola's seed gets a
 required FTE, its gap and every assumption; the export holds the panel's rows."""
 
+import datetime
+import json
+import re
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from core.formatting import format_fte, format_percent
-from municipalities.models import Pilot
+from municipalities.models import ClientStatistic, Municipality, Pilot
 from staffing.models import StaffingPlan
 from staffing.reports.capacity import capacity_panel
 from staffing.selectors.figures import plan_figures
@@ -66,3 +71,50 @@ def test_the_plan_editor_shows_the_panel_to_who_may_edit(
     assert response.status_code == status
     if status == 200:
         assert table(response.content, "capacity-table")
+
+
+def _charts(content: bytes) -> dict:
+    found = re.search(
+        r'<script id="dashboard-charts" type="application/json">(.*?)</script>', content.decode()
+    )
+    return json.loads(found.group(1))
+
+
+def test_the_capacity_series_is_charted_with_the_numbers_of_its_table(seeded, client, manager):
+    for index, municipality in enumerate(
+        Municipality.objects.filter(pilots__slug=KOKKOLA).distinct()
+    ):
+        ClientStatistic.objects.create(
+            municipality=municipality,
+            date=datetime.date(2021, 11, 5),
+            measure="clients",
+            value=1000 + 100 * index,
+        )
+    client.force_login(manager)
+    content = client.get(reverse("staffing:pilot-dashboard", kwargs={"pilot": KOKKOLA})).content
+    chart = _charts(content)["capacity"]
+    panel = _panel()
+    assert chart["labels"] == ["5.11.2020", "5.11.2021"]
+    assert [Decimal(value) for value in chart["required"]] == [r for _on, r in panel.series]
+    assert [Decimal(value) for value in chart["planned"]] == [panel.pilot.planned] * 2
+    assert chart["required"][0] != chart["required"][1]
+    with translation.override("fi"):
+        rows = [
+            [label, format_fte(Decimal(required)), format_fte(Decimal(planned))]
+            for label, required, planned in zip(
+                chart["labels"], chart["required"], chart["planned"], strict=True
+            )
+        ]
+    assert [texts(row) for row in table(content, "capacity-series")[1:]] == rows
+    assert b'id="chart-capacity"' in content
+    assert b'data-testid="capacity-series-one"' not in content
+
+
+def test_one_statistics_date_is_a_sentence_not_a_chart(seeded, client, manager):
+    client.force_login(manager)
+    content = client.get(reverse("staffing:pilot-dashboard", kwargs={"pilot": KOKKOLA})).content
+    assert len(_panel().series) == 1
+    assert _charts(content)["capacity"] is None
+    assert b'id="chart-capacity"' not in content
+    sentence = re.search(r'data-testid="capacity-series-one">(.*?)</p>', content.decode())
+    assert "5.11.2020" in sentence.group(1)
