@@ -1,5 +1,5 @@
 """What the plan pages share: the plan from the URL, the lock of an approved plan and the edit
-page's panels (lines, totals, alerts) that htmx responses redraw."""
+page's panels (lines, totals, alerts, required capacity) that htmx responses redraw."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from core.permissions import PilotAccessMixin
 
 from .. import services
 from ..models import StaffingPlan
+from ..reports.capacity import capacity_panel
 from ..selectors.figures import plan_figures
 from ..selectors.lines import plan_lines
 
@@ -65,7 +66,8 @@ class UnlockedPlanMixin:
 
 class PlanPanelsMixin:
     """Renders the edit page's panels: the lines, the totals (recomputed by `plan_figures`
-    after every save) and the alerts. htmx responses swap them out of band (hx-swap-oob)."""
+    after every save), the alerts and the required capacity (two queries more, three for a
+    scenario). htmx responses swap them out of band (hx-swap-oob)."""
 
     def panel_context(self, *, lines=True, **extra):
         figures = plan_figures(self.plan)
@@ -75,6 +77,7 @@ class PlanPanelsMixin:
             "can_edit": self.can_edit,
             "editable": self.can_edit and not self.plan.is_locked,
             "figures": figures,
+            "capacity": capacity_panel(figures),
         }
         if lines:
             context["groups"] = [
@@ -85,7 +88,7 @@ class PlanPanelsMixin:
         return context
 
     def htmx_panels(self, main: str = "", *, lines_oob=False, retarget_lines=False):
-        """`main` for the request's target, then the totals and alerts out of band.
+        """`main` for the request's target, then the totals, alerts and capacity out of band.
 
         `retarget_lines` redraws all lines instead (a line moved, was added or removed).
         """
@@ -94,7 +97,11 @@ class PlanPanelsMixin:
         if retarget_lines:
             html = [render_to_string("staffing/plan_edit_lines.html", context, self.request)]
         oob = dict(context, oob=True)
-        panels = ["staffing/plan_totals.html", "staffing/plan_alerts.html"]
+        panels = [
+            "staffing/plan_totals.html",
+            "staffing/plan_alerts.html",
+            "staffing/dashboard/_capacity.html",
+        ]
         if lines_oob:
             panels.insert(0, "staffing/plan_edit_lines.html")
         for template in panels:

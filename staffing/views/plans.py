@@ -73,7 +73,6 @@ class PlanEditView(PlanMixin, PlanPanelsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.panel_context())
-        context["capacity"] = capacity_panel(context["figures"])
         if context["editable"]:
             context["add_form"] = with_token(
                 AllocationForm(pilot=self.pilot, inline=True, prefix="new")

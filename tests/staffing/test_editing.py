@@ -13,6 +13,7 @@ from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 from municipalities.models import ClientStatistic, PilotMembership
 from staffing.models import Allocation, AllocationPart, StaffingPlan
 from staffing.selectors.figures import plan_figures
+from tests.dashboard.helpers import table, texts
 from tests.factories.municipalities import (
     ClientStatisticFactory,
     MunicipalityFactory,
@@ -414,6 +415,23 @@ def test_htmx_row_edit_returns_the_row_and_the_totals_out_of_band(client, world)
 
 
 @pytest.mark.django_db
+def test_htmx_row_save_redraws_the_capacity_panel_out_of_band(client, world):
+    client.force_login(world.coordinator)
+    page = client.get(plan_url("staffing:plan-edit", world)).content
+    assert texts(table(page, "capacity-table")[-1])[2] == "4,0"
+    target = plan_url("staffing:allocation-edit", world, pk=world.line.pk)
+    data = line_data(
+        world, world.line, prefix=f"line-{world.line.pk}", fte="2,5", client_work_fte="2,5"
+    )
+    content = client.post(target, data, **HTMX).content
+    assert b'<template>\n<section class="mb-4 dashboard-section" id="capacity"' in content
+    assert b'data-testid="capacity" hx-swap-oob="true"' in content
+    whole = texts(table(content, "capacity-table")[-1])
+    assert whole[1] != ""  # the required figure, not an error
+    assert whole[2] == "2,5"
+
+
+@pytest.mark.django_db
 def test_htmx_move_to_another_service_need_redraws_all_lines(client, world):
     client.force_login(world.coordinator)
     target = plan_url("staffing:allocation-edit", world, pk=world.line.pk)
@@ -678,7 +696,7 @@ def test_edit_of_a_deleted_line_says_so(client, world):
 
 EDIT_PAGE_QUERIES = 25  # 2 of them the capacity panel: statistics and rule sets
 ROW_FORM_QUERIES = 14
-ROW_SAVE_QUERIES = 38
+ROW_SAVE_QUERIES = 40  # 2 of them the capacity panel swapped out of band
 LINE_PAGE_QUERIES = 17
 
 
