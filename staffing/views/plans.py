@@ -207,7 +207,7 @@ class ScenarioOnlyMixin:
 
 class ScenarioCapacityView(PlanMixin, ScenarioOnlyMixin, UnlockedPlanMixin, FormView):
     """A what-if scenario's own capacity assumptions, with the required capacity they give
-    beside the one the stored rule set gives."""
+    beside the one the stored rule set gives and the one of the plan it was copied from."""
 
     edit = True
     form_class = ScenarioAssumptionsForm
@@ -231,9 +231,16 @@ class ScenarioCapacityView(PlanMixin, ScenarioOnlyMixin, UnlockedPlanMixin, Form
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         figures = plan_figures(self.plan)
+        capacity = capacity_panel(figures)
+        source = self.plan.based_on
+        comparison = [(self.plan, capacity)]
+        if source is not None:
+            source.pilot = self.pilot
+            comparison.append((source, capacity_panel(plan_figures(source))))
         context.update(
             pilot=self.pilot,
-            capacity=capacity_panel(figures),
+            capacity=capacity,
             baseline=capacity_panel(figures, own=False),
+            comparison=comparison,
         )
         return context

@@ -6,12 +6,15 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
+from core.formatting import format_fte
 from municipalities.models import Pilot
 from staffing import services
 from staffing.models import ScenarioAssumptions, StaffingPlan
 from staffing.reports.capacity import capacity_panel
 from staffing.selectors.figures import plan_figures
+from tests.dashboard.helpers import table, texts
 
 KOKKOLA = "kokkolan-seutu"
 PLAN = "henkilostosuunnitelma"
@@ -104,3 +107,38 @@ def test_a_plan_has_no_assumptions_page(seeded, client, coordinator_factory):
     client.force_login(coordinator_factory(Pilot.objects.get(slug=KOKKOLA)))
     plan = StaffingPlan.objects.get(pilot__slug=KOKKOLA, slug=PLAN)
     assert client.get(_url(plan)).status_code == 404
+
+
+def test_the_page_compares_the_scenario_with_the_plan_it_was_copied_from(
+    scenario, client, coordinator_factory, admin_user
+):
+    services.scenario_assumptions_save(
+        plan=scenario, values={"follow_up_minutes": D("90")}, user=admin_user
+    )
+    source = StaffingPlan.objects.get(pilot__slug=KOKKOLA, slug=PLAN)
+    client.force_login(coordinator_factory(Pilot.objects.get(slug=KOKKOLA)))
+    content = client.get(_url(scenario)).content
+    rows = [texts(row) for row in table(content, "source-comparison-table")[1:]]
+    own, copied = capacity_panel(plan_figures(scenario)), capacity_panel(plan_figures(source))
+    assert own.pilot.required > copied.pilot.required
+    with translation.override("fi"):
+        expected = [
+            [format_fte(panel.pilot.required), format_fte(panel.pilot.planned), gap(panel)]
+            for panel in (own, copied)
+        ]
+    assert [row[1:] for row in rows] == expected
+    assert rows[1][0] == source.name
+    assert b'data-testid="no-source"' not in content
+
+
+def gap(panel):
+    sign = "+" if panel.pilot.gap > 0 else ""
+    return sign + format_fte(panel.pilot.gap)
+
+
+def test_a_scenario_not_copied_from_a_plan_says_so(scenario, client, coordinator_factory):
+    StaffingPlan.objects.filter(pk=scenario.pk).update(based_on=None)
+    client.force_login(coordinator_factory(Pilot.objects.get(slug=KOKKOLA)))
+    content = client.get(_url(scenario)).content
+    assert b'data-testid="no-source"' in content
+    assert b'data-testid="source-comparison-table"' not in content
