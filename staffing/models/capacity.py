@@ -218,7 +218,7 @@ class CapacityRuleSet(models.Model):
 
 
 def rule_set_fields(rules: RuleSet) -> dict:
-    """The model fields of a pure rule set (the seed migration uses it)."""
+    """The model fields of a pure rule set."""
     fields = {
         "name": rules.name,
         "valid_from": rules.valid_from,
