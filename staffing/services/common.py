@@ -4,12 +4,14 @@ saving with history."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
+
+from core.numbers import NumberFormatError, parse_decimal
 
 from ..models import (
     FTE_MAX,
@@ -65,7 +67,8 @@ class PlanLocked(EditRefused):
 def as_fte(value, *, field: str = "fte") -> Decimal:
     """A Decimal FTE within 0–99,99 with at most two decimals, or a ValidationError on `field`.
 
-    Strings may use a decimal comma ("0,5"); floats are refused (Decimal everywhere).
+    Strings are read as the forms read them (`core.numbers.parse_decimal`: one decimal comma
+    or point, ASCII digits only); floats are refused (Decimal everywhere).
     """
     if isinstance(value, float):
         raise TypeError(f"{field}: pass a Decimal, not a float")
@@ -73,8 +76,8 @@ def as_fte(value, *, field: str = "fte") -> Decimal:
         raise ValidationError({field: FTE_REQUIRED_MESSAGE})
     if isinstance(value, str):
         try:
-            value = Decimal(value.strip().replace(",", "."))
-        except InvalidOperation:
+            value = parse_decimal(value)
+        except NumberFormatError:
             raise ValidationError({field: FTE_NOT_A_NUMBER_MESSAGE}) from None
     elif isinstance(value, int) and not isinstance(value, bool):
         value = Decimal(value)

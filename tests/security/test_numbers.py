@@ -119,3 +119,15 @@ def test_the_import_refuses_an_ambiguous_count_and_previews_the_value_it_stores(
     assert rows[1].status == "new" and rows[1].row.value == Decimal(1200)
     # The preview shows the number that will be stored, formatted, not the raw text.
     assert "1\u202f200" in response.content.decode() or "1,200" in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["٥", "1_000", "1e3", "0,5e1", "1.000,5"])
+def test_the_fte_service_reads_strings_as_strictly_as_the_forms(typed):
+    from django.core.exceptions import ValidationError
+
+    from staffing.services.common import FTE_NOT_A_NUMBER_MESSAGE, as_fte
+
+    with pytest.raises(ValidationError) as refused:
+        as_fte(typed)
+    assert refused.value.message_dict["fte"] == [str(FTE_NOT_A_NUMBER_MESSAGE)]
+    assert as_fte("0,5") == Decimal("0.5")
