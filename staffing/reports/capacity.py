@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 import tablib
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.formatting import format_number, format_percent
+from core.formatting import format_fte, format_number, format_percent
 from municipalities.models import Measure
 
 from ..capacity import Assumption, CapacityError, MeetingType, RuleSet
@@ -105,6 +106,18 @@ class PanelRow:
     gap_percent: Decimal | None
     error: str | None
     assumptions: tuple[tuple[str, Decimal], ...]
+
+    @cached_property
+    def shown(self) -> dict:
+        """The row's figures as the page prints them, formatted once."""
+        gap = self.gap
+        return {
+            "planned": format_fte(self.planned),
+            "required": format_fte(self.required),
+            "gap": f"{'+' if gap is not None and gap > 0 else ''}{format_fte(gap)}",
+            "gap_percent": "–" if self.gap_percent is None else format_percent(self.gap_percent),
+            "assumptions": [(text, format_number(value, 0)) for text, value in self.assumptions],
+        }
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from municipalities.models import Measure, PilotStatistic
 
 from ..models import DeclaredFigure, Organisation
@@ -20,6 +22,23 @@ KIND_ORDER = {kind: index for index, kind in enumerate(Organisation.Kind.values)
 
 def kind_order(kind: str) -> int:
     return KIND_ORDER.get(kind, 99)
+
+
+#: Why a declared figure differs, in the reader's language (other causes bring their message).
+CAUSE_TEXTS = {
+    "rounded_shares": _("Shares rounded one by one do not add up to the pool."),
+    "sum_differs": _("The sum of the line items differs from the total the source declares."),
+    "rounded_pools": _("The source added up the unrounded pools, not the rounded ones."),
+    "share_base": _("The percentage fits neither the computed nor the declared base."),
+}
+
+
+def cause_text(result) -> str:
+    """The cause of a difference in words: "" when the figures match."""
+    if result.cause is None:
+        return ""
+    text = CAUSE_TEXTS.get(result.cause.code)
+    return str(text) if text is not None else result.cause.message
 
 
 @dataclass(frozen=True)

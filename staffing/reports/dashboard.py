@@ -11,10 +11,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from municipalities.models import PilotStatistic
 
 from ..caseload import Caseload, CaseloadStatus
@@ -26,7 +29,7 @@ from ..selectors.pools import pool_splits
 from ..selectors.statistics import client_totals_by_date, pilot_level_statistics
 from ..selectors.totals import fte_by_organisation_kind, served_totals
 from .capacity import CapacityPanel, capacity_chart
-from .cells import DeclaredIndex, kind_order
+from .cells import DeclaredIndex, cause_text, kind_order
 from .matrix import Matrix, ordered_organisations, staffing_matrix
 from .pools import PoolTable, pool_table
 from .served import ServedTable, served_table
@@ -167,20 +170,70 @@ def metric_label(figure) -> str:
     return str(figure.get_measure_display())
 
 
+def concerns_text(figure) -> str:
+    """What a declared figure is about: its organisation, municipality, group, pool and date
+    (a pilot's own statistic has only a date), or "whole pilot"."""
+    parts = [
+        str(scope)
+        for scope in (
+            getattr(figure, "organisation", None),
+            getattr(figure, "municipality", None),
+            getattr(figure, "group", None),
+            getattr(figure, "pool", None),
+        )
+        if scope
+    ]
+    if figure.date:
+        parts.append(date_format(figure.date, "j.n.Y"))
+    if not parts:
+        return gettext("whole pilot")
+    # Each scope is followed by a space up to the date, as the page always printed them.
+    return " ".join(parts) if figure.date else " ".join(parts) + " "
+
+
+def reconciliation_row(item) -> dict:
+    """One declared figure against the computed one, every value formatted for the page."""
+    result, figure = item.result, item.figure
+    places = decimal_places(result.precision)
+    percent = "\u00a0%" if result.kind == "share" else ""
+    if result.matches:
+        difference, why = "–", gettext("matches")
+    else:
+        sign = "+" if result.difference > 0 else ""
+        difference = f"{sign}{formatting.format_number(result.difference, places)}"
+        fits = format_html_join(
+            "",
+            "{}{}\u00a0% {}",
+            (
+                (
+                    mark_safe("<br>") if index == 0 else "; ",
+                    formatting.format_number(fit.percentage, places),
+                    gettext("of %(base)s") % {"base": formatting.format_count(fit.base)},
+                )
+                for index, fit in enumerate(result.base_fits)
+            ),
+        )
+        why = format_html("{}{}", cause_text(result), fits)
+    return {
+        "item": item,
+        "matches": result.matches,
+        "key": getattr(figure, "key", "") or "",
+        "label": result.label,
+        "metric": capfirst(metric_label(figure)),
+        "concerns": concerns_text(figure),
+        "declared": formatting.format_number(result.declared) + percent,
+        "computed": formatting.format_number(result.computed, places) + percent,
+        "difference": difference,
+        "why": why,
+    }
+
+
 def page_rows(dashboard: PlanDashboard, capacity: CapacityPanel) -> dict:
-    """The dashboard's rows in words: statuses, metric names and decimals of each figure."""
+    """The dashboard's rows in words: statuses, metric names, every declared figure formatted."""
     return {
         "charts": chart_data(dashboard, capacity),
         "caseload_status": caseload_status_text(dashboard.caseload.status),
-        "reconciliation": [
-            {
-                "item": item,
-                "metric": metric_label(item.figure),
-                "places": decimal_places(item.result.precision),
-                "is_share": item.result.kind == "share",
-            }
-            for item in dashboard.declared.figures
-        ],
+        "reconciliation": [reconciliation_row(item) for item in dashboard.declared.figures],
         "organisation_kinds": dict(Organisation.Kind.choices),
         "unit_rows": [
             {"row": row, "status": caseload_status_text(row.caseload.status)}
