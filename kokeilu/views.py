@@ -12,32 +12,11 @@ from django_tables2 import SingleTableMixin
 from core.permissions import visible_pilots
 from core.tables import ExportTableMixin
 from municipalities.filtersets import PilotFilterSet
-from staffing.reports.dashboard import caseload_status_text
+from staffing.reports.overview import summary_row
 from staffing.selectors.overview import pilot_summaries
 from staffing.tables import PilotSummaryTable
 
 logger = logging.getLogger(__name__)
-
-
-def summary_row(summary) -> dict:
-    """One pilot's row of the comparison; caseloads as the page prints them (one decimal)."""
-    pilot, caseload = summary.pilot, summary.caseload
-    return {
-        "slug": pilot.slug,
-        "url": pilot.get_absolute_url(),
-        "name": pilot.name,
-        "region": pilot.region,
-        "statistics_date": summary.statistics_date,
-        "clients": summary.clients,
-        "clients_change": summary.clients_change,
-        "fte": summary.fte if summary.plan else None,
-        "client_work_fte": summary.client_work_fte if summary.plan else None,
-        "caseload": caseload.rounded(1) if caseload else None,
-        "target": pilot.target_caseload,
-        "status": caseload.status.value if caseload else "",
-        "status_label": caseload_status_text(caseload.status) if caseload else "",
-        "plan": summary.plan.name if summary.plan else "",
-    }
 
 
 class HomeView(ExportTableMixin, SingleTableMixin, FilterView):
@@ -47,6 +26,8 @@ class HomeView(ExportTableMixin, SingleTableMixin, FilterView):
     table_class = PilotSummaryTable
     filterset_class = PilotFilterSet
     table_pagination = False
+    #: Each row written at once from pre-formatted values, not by django-tables2 cell by cell.
+    table_template_name = "kokeilu/pilot_table.html"
 
     def get_queryset(self):
         return visible_pilots(self.request.user)
@@ -56,6 +37,9 @@ class HomeView(ExportTableMixin, SingleTableMixin, FilterView):
         if not hasattr(self, "_rows"):
             self._rows = [summary_row(summary) for summary in pilot_summaries(self.object_list)]
         return self._rows
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "template_name": self.table_template_name}
 
     def get_dataset_kwargs(self):
         return {"title": gettext("Pilots")}

@@ -131,3 +131,38 @@ def matrix_cell(cell, need_filter=None, list_url="", plan_slug=""):
         f"&organisation={quote(cell.organisation.slug, safe='/')}"
     )
     return format_html('<td class="num"><a href="{}" title="{}">{}</a></td>', href, title, value)
+
+
+@register.simple_tag
+def pilot_summary_row(record, index):
+    """A pilot's row of the home page's comparison, from `staffing.reports.overview.summary_row`
+    (what django-tables2 printed cell by cell, at a fraction of its cost)."""
+    shown = record["shown"]
+    caseload = shown["caseload"]
+    if shown["over"]:
+        caseload = format_html(
+            '<span class="figure-over" data-status="over" title="{}">{} ▲</span>',
+            gettext("over target"),
+            caseload,
+        )
+    return format_html(
+        '<tr data-pilot="{}" class="{}"><td class="fw-semibold"><a href="{}">{}</a></td>'
+        "<td>{}</td><td>{}</td>"
+        '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
+        '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
+        '<td class="small text-nowrap">{}</td><td>{}</td></tr>',
+        record["slug"],
+        "odd" if index % 2 else "even",
+        record["url"],
+        record["name"],
+        shown["region"],
+        shown["statistics_date"],
+        shown["clients"],
+        shown["clients_change"],
+        shown["fte"],
+        shown["client_work_fte"],
+        caseload,
+        shown["target"],
+        shown["status_label"],
+        shown["plan"],
+    )
