@@ -30,6 +30,7 @@ from ..selectors.capacity import (
     plan_capacity,
 )
 from ..selectors.figures import PlanFigures
+from ..selectors.statistics import Statistics
 
 #: Assumption codes of ``staffing.capacity`` and ``selectors.capacity``, as sentences.
 ASSUMPTIONS = {
@@ -190,14 +191,16 @@ def panel_from(capacity: PlanCapacity) -> CapacityPanel:
     )
 
 
-def capacity_panel(figures: PlanFigures, *, own: bool = True) -> CapacityPanel:
+def capacity_panel(
+    figures: PlanFigures, *, own: bool = True, statistics: Statistics | None = None
+) -> CapacityPanel:
     """The panel of a plan; a scenario's own assumptions apply unless ``own`` is False
-    (one more query, for a scenario only)."""
-    options = {}
+    (one more query, for a scenario only). ``statistics`` are the pilot's, when loaded."""
+    options = {"statistics": statistics}
     if own and figures.plan.kind == StaffingPlan.Kind.SCENARIO:
         row = ScenarioAssumptions.objects.filter(plan=figures.plan).first()
         if row is not None:
-            options = {"adjust": row.adjust, "shares": row.shares()}
+            options.update(adjust=row.adjust, shares=row.shares())
     return panel_from(plan_capacity(figures, **options))
 
 

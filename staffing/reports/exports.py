@@ -172,7 +172,9 @@ EXPORTS = {
     "served": _served_dataset,
     "organisations": _organisations_dataset,
     "units": _units_dataset,
-    "capacity": lambda dashboard: capacity_dataset(capacity_panel(dashboard.figures)),
+    "capacity": lambda dashboard: capacity_dataset(
+        capacity_panel(dashboard.figures, statistics=dashboard.statistics)
+    ),
 }
 
 

@@ -151,13 +151,16 @@ def plan_capacity(
     *,
     adjust: Callable[[RuleSet], RuleSet] | None = None,
     shares: DerivationShares = DEFAULT_SHARES,
+    statistics: Statistics | None = None,
 ) -> PlanCapacity:
     """Required vs planned client-work FTE of ``figures``' plan on its statistics date.
 
-    ``adjust`` changes the stored rule set chosen for a date (a scenario's own assumptions).
+    ``adjust`` changes the stored rule set chosen for a date (a scenario's own assumptions);
+    ``statistics`` are the pilot's, when the caller has loaded them already.
     """
     pilot = figures.plan.pilot
-    statistics = pilot_statistics(pilot)
+    if statistics is None:
+        statistics = pilot_statistics(pilot)
     own, national = capacity_rule_sets(pilot)
     members = [m.pk for m in figures.structure.municipalities]
 

@@ -4,6 +4,7 @@ once, whatever their number."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,10 +12,17 @@ from municipalities.models import Measure, Pilot, PilotStatistic
 
 from .. import reconciliation
 from ..caseload import caseload
-from ..models import DeclaredFigure, StaffingPlan
+from ..models import DeclaredFigure, ResourcePool, StaffingPlan
 from ..rounding import quantize
 from .pools import PoolSplit, pool_splits_by_plan
-from .statistics import ZERO, PilotStructure, counts_for, pilot_statistics, pilot_structure
+from .statistics import (
+    ZERO,
+    PilotStructure,
+    Statistics,
+    counts_for,
+    pilot_statistics,
+    pilot_structure,
+)
 from .totals import Figures, PlanTotals, plans_totals
 
 
@@ -33,27 +41,43 @@ def _node_key(figure: DeclaredFigure) -> tuple[str, int] | None:
 
 
 def reconcile_pilot(
-    pilot: Pilot, *, structure: PilotStructure | None = None
+    pilot: Pilot,
+    *,
+    structure: PilotStructure | None = None,
+    plans: Iterable[StaffingPlan] | None = None,
+    statistics: Statistics | None = None,
+    pilot_stats: Iterable[PilotStatistic] | None = None,
+    totals: Mapping[int, PlanTotals] | None = None,
+    pools: Iterable[ResourcePool] | None = None,
 ) -> list[ReconciledFigure]:
     """Every declared figure of the pilot against its computed counterpart, in a constant
     number of queries (plans, lines, statistics, pools, figures: each fetched once); when the
-    pilot declares no figures, only those and its statistics. `structure` is the pilot's, when
-    the caller has it already."""
+    pilot declares no figures, only those and its statistics. A caller that has loaded the
+    pilot's structure, plans, statistics, pilot-level statistics, plan totals or pools passes
+    them: then the declared figures are the one query, and nothing else is computed when
+    there are none."""
     figures = list(
         DeclaredFigure.objects.filter(pilot=pilot).select_related(
             "plan", "organisation", "municipality", "group", "pool"
         )
     )
-    pilot_stats = list(PilotStatistic.objects.filter(pilot=pilot).select_related("pilot"))
+    if pilot_stats is None:
+        pilot_stats = list(PilotStatistic.objects.filter(pilot=pilot).select_related("pilot"))
+    for statistic in pilot_stats:
+        statistic.pilot = pilot  # their labels name the pilot: no query each
     if not figures:
         # Nothing to compare with the plans: at most pilot-level counts against their sums.
         counts = [s for s in pilot_stats if s.unit == PilotStatistic.Unit.COUNT]
-        return _reconcile_pilot_statistics(counts, pilot_statistics(pilot)) if counts else []
+        if not counts:
+            return []
+        return _reconcile_pilot_statistics(counts, statistics or pilot_statistics(pilot))
     structure = structure or pilot_structure(pilot)
-    plans = {plan.pk: plan for plan in StaffingPlan.objects.filter(pilot=pilot)}
-    totals = plans_totals(plans)
-    stats = pilot_statistics(pilot)
-    splits = pool_splits_by_plan(plans, structure, stats)
+    if plans is None:
+        plans = StaffingPlan.objects.filter(pilot=pilot)
+    plans = {plan.pk: plan for plan in plans}
+    totals = plans_totals(plans) if totals is None else totals
+    stats = pilot_statistics(pilot) if statistics is None else statistics
+    splits = pool_splits_by_plan(plans, structure, stats, pools)
     results = []
     for figure in figures:
         result = _reconcile_one(figure, structure, plans, totals, stats, pilot_stats, splits)

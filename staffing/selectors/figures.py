@@ -17,7 +17,7 @@ from municipalities.selectors import produces_for
 
 from ..caseload import Caseload, ServingUnit, caseload, serving_units, unit_caseloads
 from ..models import Organisation, ServiceNeed, StaffingPlan
-from .statistics import ZERO, PilotStructure, pilot_structure, plan_counts
+from .statistics import ZERO, PilotStructure, Statistics, counts_on, pilot_structure, plan_counts
 from .totals import Figures, PlanTotals, ServedKey, plans_totals
 
 
@@ -59,12 +59,25 @@ class PlanFigures:
         return sum(self.clients.values(), ZERO)
 
 
-def plan_figures(plan: StaffingPlan) -> PlanFigures:
-    """Everything a plan's pages show, in a constant number of queries."""
-    return plans_figures([plan])[0]
+def plan_figures(
+    plan: StaffingPlan,
+    *,
+    statistics: Statistics | None = None,
+    totals: Mapping[int, PlanTotals] | None = None,
+    catalogue: Sequence[ServiceNeed] | None = None,
+) -> PlanFigures:
+    """Everything a plan's pages show, in a constant number of queries; fewer when the caller
+    has the pilot's statistics, the plans' totals or the catalogue of service needs already."""
+    return plans_figures([plan], statistics=statistics, totals=totals, catalogue=catalogue)[0]
 
 
-def plans_figures(plans: Sequence[StaffingPlan]) -> list[PlanFigures]:
+def plans_figures(
+    plans: Sequence[StaffingPlan],
+    *,
+    statistics: Statistics | None = None,
+    totals: Mapping[int, PlanTotals] | None = None,
+    catalogue: Sequence[ServiceNeed] | None = None,
+) -> list[PlanFigures]:
     """`plan_figures` of plans of one pilot; the pilot's structure and serving relation are
     read once for all of them."""
     if not plans:
@@ -74,9 +87,13 @@ def plans_figures(plans: Sequence[StaffingPlan]) -> list[PlanFigures]:
         raise ValueError("plans_figures takes plans of one pilot")
     structure = pilot_structure(pilot)
     relation = produces_for(pilot)
-    totals = plans_totals([plan.pk for plan in plans])
+    if totals is None:
+        totals = plans_totals([plan.pk for plan in plans])
     return [
-        _figures(plan, structure, relation, totals.get(plan.pk) or PlanTotals()) for plan in plans
+        _figures(
+            plan, structure, relation, totals.get(plan.pk) or PlanTotals(), statistics, catalogue
+        )
+        for plan in plans
     ]
 
 
@@ -85,10 +102,15 @@ def _figures(
     structure: PilotStructure,
     relation: Mapping[int, Iterable[int]],
     totals: PlanTotals,
+    statistics: Statistics | None = None,
+    catalogue: Sequence[ServiceNeed] | None = None,
 ) -> PlanFigures:
-    on, clients = plan_counts(plan)
+    on, clients = plan_counts(plan) if statistics is None else counts_on(plan, statistics)
     organisations = Organisation.objects.in_bulk(list(totals.by_organisation))
-    needs = list(ServiceNeed.objects.filter(pk__in=[k for k in totals.by_service_need if k]))
+    if catalogue is None:
+        needs = list(ServiceNeed.objects.filter(pk__in=[k for k in totals.by_service_need if k]))
+    else:  # the catalogue is in the model's order (position, code)
+        needs = [need for need in catalogue if need.pk in totals.by_service_need]
     target = plan.pilot.target_caseload
     pilot_caseload = caseload(
         clients=sum(clients.values(), ZERO),

@@ -3,7 +3,7 @@ documents' method and by largest remainder (`apportionment`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -76,23 +76,45 @@ def split_pool(pool: ResourcePool, tree: list[apportionment.Node]) -> PoolSplit:
     )
 
 
+def plans_pools(plans: Iterable[StaffingPlan]) -> list[ResourcePool]:
+    """The pools of plans in their order (one query), for `pool_splits` and
+    `pool_splits_by_plan` to share."""
+    return list(
+        ResourcePool.objects.filter(plan__in=[plan.pk for plan in plans]).order_by(
+            "position", "name"
+        )
+    )
+
+
 def pool_splits(
-    plan: StaffingPlan, *, structure: PilotStructure, clients: Mapping[int, Decimal]
+    plan: StaffingPlan,
+    *,
+    structure: PilotStructure,
+    clients: Mapping[int, Decimal],
+    pools: Iterable[ResourcePool] | None = None,
 ) -> list[PoolSplit]:
-    """Each pool of the plan split over the pilot's municipalities and groups (one query)."""
+    """Each pool of the plan split over the pilot's municipalities and groups (one query, none
+    when `plans_pools` gave the pools)."""
     tree = pilot_tree(structure, clients)
-    return [
-        split_pool(pool, tree)
-        for pool in ResourcePool.objects.filter(plan=plan).order_by("position", "name")
-    ]
+    if pools is None:
+        pools = ResourcePool.objects.filter(plan=plan).order_by("position", "name")
+    return [split_pool(pool, tree) for pool in pools if pool.plan_id == plan.pk]
 
 
 def pool_splits_by_plan(
-    plans: Mapping[int, StaffingPlan], structure: PilotStructure, statistics: Statistics
+    plans: Mapping[int, StaffingPlan],
+    structure: PilotStructure,
+    statistics: Statistics,
+    pools: Iterable[ResourcePool] | None = None,
 ) -> dict[int, PoolSplit]:
-    """{pool id: split} for every pool of the pilot's plans that splits, in one query."""
+    """{pool id: split} for every pool of the pilot's plans that splits, in one query (none
+    when `plans_pools` gave the pools)."""
     result = {}
-    for pool in ResourcePool.objects.filter(plan__in=list(plans)).order_by("position"):
+    if pools is None:
+        pools = ResourcePool.objects.filter(plan__in=list(plans)).order_by("position")
+    for pool in pools:
+        if pool.plan_id not in plans:
+            continue
         clients = counts_for(plans[pool.plan_id], statistics)
         split = split_pool(pool, pilot_tree(structure, clients))
         if split.source is not None:

@@ -163,6 +163,23 @@ def counts_for(plan: StaffingPlan, statistics: Statistics) -> dict[int, Decimal]
     return statistics.get((on, measure), {}) if on else {}
 
 
+def counts_on(plan: StaffingPlan, statistics: Statistics) -> tuple[date | None, dict[int, Decimal]]:
+    """`plan_counts` from the pilot's preloaded statistics (no query): the date used and the
+    counts on it."""
+    measure = plan.statistics_measure
+    on = usable_statistics_date(plan.statistics_date, (d for d, m in statistics if m == measure))
+    return on, dict(statistics.get((on, measure), {})) if on else {}
+
+
+def totals_by_date(statistics: Statistics, measure: str) -> list[tuple[date, Decimal]]:
+    """`client_totals_by_date` from the pilot's preloaded statistics (no query)."""
+    return sorted(
+        (on, exact_count(sum(counts.values(), ZERO)))
+        for (on, kind), counts in statistics.items()
+        if kind == measure
+    )
+
+
 def client_totals_by_date(pilot: Pilot, measure: str) -> list[tuple[date, Decimal]]:
     """The pilot's total of `measure` on every statistics date, oldest first (one query)."""
     rows = (

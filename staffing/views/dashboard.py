@@ -37,7 +37,7 @@ class PlanDashboardView(PilotAccessMixin, TemplateView):
         plan = self.get_plan(plans)
         if plan is None:
             return plans, None, None
-        return plans, plan, plan_dashboard(plan)
+        return plans, plan, plan_dashboard(plan, plans=plans)
 
     def get(self, request, *args, **kwargs):
         self.plans, self.plan, self.dashboard = self.get_dashboard()
@@ -61,7 +61,7 @@ class PlanDashboardView(PilotAccessMixin, TemplateView):
             export_formats=tuple(CONTENT_TYPES),
         )
         if self.dashboard is not None:
-            capacity = capacity_panel(self.dashboard.figures)
+            capacity = capacity_panel(self.dashboard.figures, statistics=self.dashboard.statistics)
             context.update(page_rows(self.dashboard, capacity), capacity=capacity)
         return context
 
