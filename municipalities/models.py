@@ -324,6 +324,10 @@ class Measure(models.TextChoices):
     UNEMPLOYED_UNDER_3 = "unemployed_under_3", _("unemployed for under 3 months")
     UNEMPLOYED_3_TO_6 = "unemployed_3_to_6", _("unemployed for 3–6 months")
     UNEMPLOYED_OVER_6 = "unemployed_over_6", _("unemployed for over 6 months")
+    UNEMPLOYED_UNDER_20 = "unemployed_under_20", _("unemployed under 20 years old")
+    UNEMPLOYED_UNDER_25 = "unemployed_under_25", _("unemployed under 25 years old")
+    UNEMPLOYED_OVER_50 = "unemployed_over_50", _("unemployed over 50 years old")
+    UNEMPLOYED_FOREIGN = "unemployed_foreign", _("unemployed foreign nationals")
 
 
 class StatisticBase(models.Model):
@@ -331,6 +335,13 @@ class StatisticBase(models.Model):
     measure = models.CharField(_("measure"), max_length=30, choices=Measure)
     is_approximate = models.BooleanField(_("approximate"), default=False)
     source = models.CharField(_("source"), max_length=255, blank=True, validators=TITLE_VALIDATORS)
+    released = models.DateField(
+        _("release date"),
+        null=True,
+        blank=True,
+        validators=PLANNING_DATE,
+        help_text=_("When the source published the figure (official statistics)."),
+    )
 
     class Meta:
         abstract = True
