@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from municipalities.views.statfin import StatFinImportView
+
 from . import views
 
 urlpatterns = [
@@ -24,6 +26,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
+    # Official statistics for every municipality, admins only (municipalities/views/statfin.py).
+    path("tilastot/statfin/", StatFinImportView.as_view(), name="statfin-import"),
     # Pages of one pilot: /kokeilut/<pilot>/… Staffing first: its dashboards are the pilot's
     # front page (kokeilut/<pilot>/) and a plan's page (kokeilut/<pilot>/suunnitelmat/<plan>/).
     path("kokeilut/<slug:pilot>/", include("staffing.urls")),

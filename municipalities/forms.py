@@ -13,7 +13,7 @@ from core.forms import FinnishDecimalField
 from core.uploads import UploadError
 from core.validators import PLANNING_DATE
 
-from . import imports, services
+from . import imports, services, statfin
 from .models import Measure
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
@@ -154,5 +154,36 @@ class StatisticsImportForm(forms.Form):
         try:
             self.dataset = imports.read_table(uploaded)
         except UploadError as error:
+            raise ValidationError(error.message) from None
+        return uploaded
+
+
+class StatFinUploadForm(forms.Form):
+    """A downloaded StatFin 12r5 file (PxWeb JSON or JSON-stat2); `parsed` once valid."""
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("StatFin 12r5 file (PxWeb JSON or JSON-stat2)"),
+        error_messages={
+            "required": _("Choose a file to import."),
+            "empty": _("The file is empty."),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.px.json,application/json"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size is not None and uploaded.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB."))
+        try:
+            self.parsed = statfin.read(uploaded.read())
+        except statfin.StatFinError as error:
             raise ValidationError(error.message) from None
         return uploaded
