@@ -63,7 +63,15 @@ class MunicipalityGroupAdmin(SimpleHistoryAdmin):
 
 @admin.register(ClientStatistic)
 class ClientStatisticAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["municipality", "date", "measure", "value", "is_approximate", "source"]
+    list_display = [
+        "municipality",
+        "date",
+        "measure",
+        "value",
+        "is_approximate",
+        "source",
+        "released",
+    ]
     list_filter = ["measure", "date", "is_approximate", "municipality__pilots"]
     search_fields = ["municipality__name_fi", "municipality__code", "source"]
     date_hierarchy = "date"

@@ -69,6 +69,26 @@ def from_session(pending: dict) -> statfin.StatFinFile:
     )
 
 
+def measure_rows(checked: official_statistics.Preview) -> list[tuple]:
+    """(label, new, changed, unchanged, suppressed) per stored measure in the file, in the
+    table's order; a measure whose every value is suppressed has its row too."""
+    rows = []
+    for measure in statfin.MEASURES.values():
+        counts = checked.counts.get(measure, Counter())
+        suppressed = checked.parsed.suppressed[measure]
+        if counts or suppressed:
+            rows.append(
+                (
+                    Measure(measure).label,
+                    counts["new"],
+                    counts["changed"],
+                    counts["unchanged"],
+                    suppressed,
+                )
+            )
+    return rows
+
+
 class StatFinImportView(AccessMixin, FormView):
     form_class = StatFinUploadForm
     template_name = "municipalities/statfin_import.html"
@@ -103,16 +123,7 @@ class StatFinImportView(AccessMixin, FormView):
             form=form,
             preview=checked,
             error_messages=checked.messages(),
-            rows=[
-                (
-                    Measure(measure).label,
-                    counts["new"],
-                    counts["changed"],
-                    counts["unchanged"],
-                    checked.parsed.suppressed[measure],
-                )
-                for measure, counts in sorted(checked.counts.items())
-            ],
+            rows=measure_rows(checked),
         )
         if checked.ok and checked.plan:
             pending = to_session(checked, form.cleaned_data["file"].name)

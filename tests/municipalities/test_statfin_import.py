@@ -378,3 +378,14 @@ def test_page_in_swedish(client, admin_user, towns):
     content = client.get(URL).content.decode()
     assert "StatFin 12r5" in content
     assert 'lang="sv"' in content
+
+
+def test_page_lists_a_measure_whose_every_value_is_suppressed(client, admin_user, towns):
+    document = pxweb()
+    for row in document["data"]:
+        set_value(document, row["key"][0], "TYOTTOMATULK", "...")
+    client.force_login(admin_user)
+    preview = upload(client, content=json.dumps(document).encode())
+    rows = {label: figures for label, *figures in preview.context["rows"]}
+    assert rows[Measure.UNEMPLOYED_FOREIGN.label] == [0, 0, 0, 6]
+    assert rows[Measure.JOB_SEEKERS.label] == [6, 0, 0, 0]
