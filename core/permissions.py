@@ -4,7 +4,10 @@ Roles:
 - admins are superusers and may do everything;
 - managers (group "Johto") read every pilot;
 - coordinators (group "Koordinaattorit") read and edit the pilots they are linked to
-  (`Pilot.coordinators`, managed in the admin).
+  (`Pilot.coordinators`, managed in the admin);
+- approvers (`Pilot.approvers`, granted per pilot by an admin; steering-group members) read
+  that pilot and approve or return its submitted plans. Nobody approves a plan only they have
+  edited (`staffing.services.plan_approve`).
 
 The pilot is the unit of access. Core sits below the app that defines it, so it names the model
 by the `PILOT_MODEL` setting (as Django names the user model by `AUTH_USER_MODEL`).
@@ -16,8 +19,10 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
 
 COORDINATORS_GROUP = "Koordinaattorit"
 MANAGERS_GROUP = "Johto"
@@ -85,18 +90,39 @@ def editable_pilot_ids(user) -> frozenset[int]:
     return cached
 
 
+def approvable_pilot_ids(user) -> frozenset[int]:
+    """Pilots whose plans this user may approve; cached on the user object for the request."""
+    if not (user.is_authenticated and user.is_active):
+        return frozenset()
+    cached = getattr(user, "_kokeilu_approvable_pilots", None)
+    if cached is None:
+        cached = frozenset(user.approved_pilots.values_list("pk", flat=True))
+        user._kokeilu_approvable_pilots = cached
+    return cached
+
+
+def can_approve_pilot(user, pilot) -> bool:
+    return pilot.pk in approvable_pilot_ids(user)
+
+
 def visible_pilots(user, queryset=None):
     """The pilots a user may read, as a queryset."""
     queryset = pilot_model().objects.all() if queryset is None else queryset
     if reads_everything(user):
         return queryset
+    if not user.is_authenticated:
+        return queryset.none()
     if is_coordinator(user):
-        return queryset.filter(coordinators=user)
-    return queryset.none()
+        return queryset.filter(Q(coordinators=user) | Q(approvers=user)).distinct()
+    return queryset.filter(approvers=user)
 
 
 def can_view_pilot(user, pilot) -> bool:
-    return reads_everything(user) or pilot.pk in editable_pilot_ids(user)
+    return (
+        reads_everything(user)
+        or pilot.pk in editable_pilot_ids(user)
+        or pilot.pk in approvable_pilot_ids(user)
+    )
 
 
 def can_edit_pilot(user, pilot) -> bool:
@@ -122,10 +148,13 @@ class PilotAccessMixin(AccessMixin):
         if self.edit and not can_edit_pilot(request.user, self.pilot):
             raise PermissionDenied
         self.can_edit = can_edit_pilot(request.user, self.pilot)
+        # Asked only where a page offers approval (one query, cached for the request).
+        self.can_approve = SimpleLazyObject(lambda: can_approve_pilot(request.user, self.pilot))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["pilot"] = self.pilot
         context["can_edit"] = self.can_edit
+        context["can_approve"] = self.can_approve
         return context

@@ -48,7 +48,7 @@ class PilotAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "region"]
     search_fields = ["name", "slug", "region"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["coordinators"]
+    filter_horizontal = ["coordinators", "approvers"]
     inlines = [PilotMembershipInline, MunicipalityGroupInline]
 
 

@@ -140,8 +140,18 @@ class Pilot(models.Model):
         verbose_name=_("coordinators"),
         help_text=_("Users of the coordinators group who may edit this pilot."),
     )
-    # Who may edit a pilot is part of its history: granting a coordinator is recorded.
-    history = HistoricalRecords(m2m_fields=[coordinators])
+    approvers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="approved_pilots",
+        blank=True,
+        verbose_name=_("approvers"),
+        help_text=_(
+            "Steering-group members who may approve this pilot's plans; nobody approves a plan "
+            "only they have edited."
+        ),
+    )
+    # Who may edit or approve a pilot is part of its history: granting either is recorded.
+    history = HistoricalRecords(m2m_fields=[coordinators, approvers])
 
     objects = natural_key_manager("slug")
 

@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FinnishDecimalField
+from core.validators import NOTE_MAX_LENGTH
 from municipalities.models import Municipality
 
 from . import services
@@ -245,6 +246,34 @@ class PlanCopyForm(forms.Form):
 
 class PlanApproveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class PlanSubmitForm(PlanApproveForm):
+    """Submitting a draft for approval: the version the coordinator saw."""
+
+
+class PlanDecisionForm(PlanApproveForm):
+    """The approver's decision on a submitted plan: approve, or return it with a comment."""
+
+    APPROVE, RETURN = "approve", "return"
+
+    decision = forms.ChoiceField(
+        choices=[(APPROVE, _("Approve")), (RETURN, _("Return to draft"))],
+        widget=forms.HiddenInput,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return the plan: say what to change."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.RETURN and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("Say why the plan is returned."))
+        return cleaned
 
 
 class PlanCompareForm(forms.Form):

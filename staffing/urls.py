@@ -15,6 +15,7 @@ urlpatterns = [
     path("vertailu/", plans.PlanCompareView.as_view(), name="plan-compare"),
     path("suunnitelmat/<slug:plan>/muokkaa/", plans.PlanEditView.as_view(), name="plan-edit"),
     path("suunnitelmat/<slug:plan>/kopioi/", plans.PlanCopyView.as_view(), name="plan-copy"),
+    path("suunnitelmat/<slug:plan>/laheta/", plans.PlanSubmitView.as_view(), name="plan-submit"),
     path("suunnitelmat/<slug:plan>/hyvaksy/", plans.PlanApproveView.as_view(), name="plan-approve"),
     path(
         "suunnitelmat/<slug:plan>/kapasiteetti/",

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -22,7 +23,9 @@ class StaffingPlan(VersionedModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted for approval")
         APPROVED = "approved", _("approved")
+        SUPERSEDED = "superseded", _("superseded")
 
     class Kind(models.TextChoices):
         PLAN = "plan", _("plan")
@@ -42,7 +45,40 @@ class StaffingPlan(VersionedModel):
         null=True,
         blank=True,
         validators=PLANNING_DATE,
-        help_text=_("The date of the client counts this plan's caseloads use."),
+        help_text=_(
+            "Leave empty to follow the latest client counts; a date pins a draft to the "
+            "counts of that date."
+        ),
+    )
+    approved_statistics_date = models.DateField(
+        _("statistics date at approval"),
+        null=True,
+        blank=True,
+        validators=PLANNING_DATE,
+        help_text=_("The date of the client counts the plan was approved with."),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    review_comment = models.TextField(
+        _("approver's comment"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        validators=note_validators(),
     )
     statistics_measure = models.CharField(
         _("clients measured as"),
@@ -99,7 +135,13 @@ class StaffingPlan(VersionedModel):
 
     @property
     def is_locked(self):
-        return self.status == self.Status.APPROVED
+        """Only a draft's contents change: a submitted plan waits for its approver, an
+        approved or superseded one is changed by copying it into a new version."""
+        return self.status != self.Status.DRAFT
+
+    @property
+    def is_approved(self):
+        return self.status in (self.Status.APPROVED, self.Status.SUPERSEDED)
 
 
 class ResourcePool(models.Model):

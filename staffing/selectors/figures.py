@@ -17,7 +17,15 @@ from municipalities.selectors import produces_for
 
 from ..caseload import Caseload, ServingUnit, caseload, serving_units, unit_caseloads
 from ..models import Organisation, ServiceNeed, StaffingPlan
-from .statistics import ZERO, PilotStructure, Statistics, counts_on, pilot_structure, plan_counts
+from .statistics import (
+    ZERO,
+    PilotStructure,
+    Statistics,
+    measure_counts,
+    pilot_structure,
+    pinned_date,
+    usable_statistics_date,
+)
 from .totals import Figures, PlanTotals, ServedKey, plans_totals
 
 
@@ -40,6 +48,15 @@ class UnitRow:
     caseload: Caseload
 
 
+@dataclass(frozen=True)
+class ApprovalFigures:
+    """The counts a plan was approved with and the caseload they give with its lines."""
+
+    statistics_date: date
+    clients: Decimal | None
+    caseload: Caseload
+
+
 @dataclass
 class PlanFigures:
     plan: StaffingPlan
@@ -53,10 +70,22 @@ class PlanFigures:
     organisation_caseloads: list[OrganisationCaseload]
     units: list[UnitRow]
     pilot_wide: Figures
+    #: The statistics date before `statistics_date` and the pilot's total on it.
+    previous_date: date | None = None
+    previous_client_total: Decimal | None = None
+    #: True when the plan uses its own pinned date, False when it follows the latest counts.
+    pinned: bool = False
+    at_approval: ApprovalFigures | None = None
 
     @property
     def client_total(self) -> Decimal:
         return sum(self.clients.values(), ZERO)
+
+    @property
+    def client_change(self) -> Decimal | None:
+        if self.previous_client_total is None or not self.statistics_date:
+            return None
+        return self.client_total - self.previous_client_total
 
 
 def plan_figures(
@@ -105,7 +134,15 @@ def _figures(
     statistics: Statistics | None = None,
     catalogue: Sequence[ServiceNeed] | None = None,
 ) -> PlanFigures:
-    on, clients = plan_counts(plan) if statistics is None else counts_on(plan, statistics)
+    measure = plan.statistics_measure
+    if statistics is None:
+        by_date = measure_counts(plan.pilot, measure)
+    else:  # the pilot's statistics, preloaded by the caller
+        by_date = {on: counts for (on, kind), counts in statistics.items() if kind == measure}
+    pinned = pinned_date(plan)
+    on = usable_statistics_date(pinned, by_date)
+    clients = by_date.get(on, {}) if on else {}
+    previous = max((d for d in by_date if on and d < on), default=None)
     organisations = Organisation.objects.in_bulk(list(totals.by_organisation))
     if catalogue is None:
         needs = list(ServiceNeed.objects.filter(pk__in=[k for k in totals.by_service_need if k]))
@@ -146,6 +183,26 @@ def _figures(
         organisation_caseloads=org_caseloads,
         units=_unit_rows(structure, clients, totals, relation, target),
         pilot_wide=totals.pilot_wide,
+        previous_date=previous,
+        previous_client_total=sum(by_date[previous].values(), ZERO) if previous else None,
+        pinned=on is not None and on == pinned,
+        at_approval=_at_approval(plan, by_date, totals, target),
+    )
+
+
+def _at_approval(plan, by_date, totals: PlanTotals, target) -> ApprovalFigures | None:
+    on = plan.approved_statistics_date
+    if not on or not plan.is_approved:
+        return None
+    clients = sum(by_date[on].values(), ZERO) if on in by_date else None
+    return ApprovalFigures(
+        statistics_date=on,
+        clients=clients,
+        caseload=caseload(
+            clients=clients or ZERO,
+            client_work_fte=totals.total.client_work_fte,
+            target=target,
+        ),
     )
 
 

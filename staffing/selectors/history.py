@@ -16,6 +16,7 @@ from ..models import Allocation, AllocationPart, Organisation, ServiceNeed, Staf
 
 #: Why a service saved (`core.history.change_reason` codes, written by `staffing.services`).
 APPROVED, COPIED, RESTORED = "approved", "copied", "restored"
+SUBMITTED, RETURNED, SUPERSEDED = "submitted", "returned", "superseded"
 
 HISTORY_EXCLUDED = {"version"}
 #: Fields an addition does not list: they name where the record belongs, not what it says.
@@ -62,8 +63,9 @@ class HistoryNames:
                 if getattr(record, name, None):
                     ids[kind].add(getattr(record, name))
             reason = history.parse_reason(record.history_change_reason)
-            if reason and reason[0] == COPIED and isinstance(reason[1].get("plan"), int):
-                ids["plan"].add(reason[1]["plan"])
+            plan_id = reason[1].get("plan") if reason else None
+            if reason and reason[0] in (COPIED, SUPERSEDED) and isinstance(plan_id, int):
+                ids["plan"].add(plan_id)
 
         def fetch(model, kind):
             return model.objects.in_bulk(ids[kind]) if ids[kind] else {}
@@ -93,8 +95,15 @@ class HistoryNames:
             plan = self.plans.get(params.get("plan"))
             return gettext("Copied from %(plan)s") % {"plan": plan.name if plan else "?"}
 
+        def superseded(params):
+            plan = self.plans.get(params.get("plan"))
+            return gettext("Superseded by %(plan)s") % {"plan": plan.name if plan else "?"}
+
         return {
             APPROVED: lambda params: gettext("Approved"),
+            SUBMITTED: lambda params: gettext("Submitted for approval"),
+            RETURNED: lambda params: gettext("Returned to draft"),
+            SUPERSEDED: superseded,
             COPIED: copied,
             RESTORED: lambda params: (
                 gettext("Restored to its state of %(date)s") % {"date": params.get("date", "?")}

@@ -15,7 +15,7 @@ from municipalities.models import ClientStatistic, Measure, Pilot
 
 from ..caseload import Caseload, caseload
 from ..models import Allocation, StaffingPlan
-from .statistics import ZERO, exact_count, exact_fte, usable_statistics_date
+from .statistics import ZERO, exact_count, exact_fte, pinned_date, usable_statistics_date
 
 
 @dataclass(frozen=True)
@@ -40,17 +40,44 @@ class PilotSummary:
 def current_plan(
     plans: Iterable[StaffingPlan], *, today: date | None = None
 ) -> StaffingPlan | None:
-    """The plan in force: the latest-starting non-scenario plan that has started, preferring
-    approved ones; else the earliest upcoming one."""
+    """The plan in force: the latest-starting non-scenario plan that has started and not
+    ended, preferring approved ones; else the latest that has started (ended or superseded);
+    else the earliest upcoming one."""
     today = today or date.today()
     candidates = [p for p in plans if p.kind == StaffingPlan.Kind.PLAN]
     started = [p for p in candidates if p.valid_from <= today]
-    if started:
-        return max(
-            started,
-            key=lambda p: (p.status == StaffingPlan.Status.APPROVED, p.valid_from, p.pk),
-        )
+    in_force = [p for p in started if p.valid_to is None or p.valid_to >= today]
+    for group in (in_force, started):
+        if group:
+            return max(
+                group,
+                key=lambda p: (p.status == StaffingPlan.Status.APPROVED, p.valid_from, p.pk),
+            )
     return min(candidates, key=lambda p: (p.valid_from, p.pk), default=None)
+
+
+#: The plan list's sections, in the order the page shows them.
+PLAN_SECTIONS = ("current", "drafts", "superseded", "scenarios")
+
+
+def plan_sections(
+    plans: Iterable[StaffingPlan], *, today: date | None = None
+) -> dict[str, list[StaffingPlan]]:
+    """The plans of a pilot apart: the plan in force, drafts (and submitted ones) of new
+    versions, earlier approved versions (superseded or ended), and what-if scenarios."""
+    plans = list(plans)
+    current = current_plan(plans, today=today)
+    sections: dict[str, list[StaffingPlan]] = {key: [] for key in PLAN_SECTIONS}
+    for plan in plans:
+        if plan.kind == StaffingPlan.Kind.SCENARIO:
+            sections["scenarios"].append(plan)
+        elif current is not None and plan.pk == current.pk:
+            sections["current"].append(plan)
+        elif plan.is_approved:
+            sections["superseded"].append(plan)
+        else:
+            sections["drafts"].append(plan)
+    return sections
 
 
 def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> list[PilotSummary]:
@@ -85,7 +112,7 @@ def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> li
         measure = plan.statistics_measure if plan else Measure.CLIENTS
         by_date = sums.get((pilot.pk, measure), {})
         dates = sorted(by_date, reverse=True)
-        on = usable_statistics_date(plan.statistics_date if plan else None, dates)
+        on = usable_statistics_date(pinned_date(plan) if plan else None, dates)
         earlier = [d for d in dates if on and d < on]
         previous = earlier[0] if earlier else None
         totals = line_totals.get(plan.pk) if plan else None

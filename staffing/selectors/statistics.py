@@ -119,7 +119,7 @@ def client_counts(pilot: Pilot, *, on: date, measure: str) -> dict[int, Decimal]
 
 
 def usable_statistics_date(plan_date: date | None, available: Iterable[date]) -> date | None:
-    """The one rule for which counts a plan uses: its own date when counts exist on it,
+    """The one rule for which counts a plan uses: its pinned date when counts exist on it,
     otherwise the newest date that has counts (the pages show which date was used)."""
     available = set(available)
     if plan_date in available:
@@ -127,22 +127,36 @@ def usable_statistics_date(plan_date: date | None, available: Iterable[date]) ->
     return max(available, default=None)
 
 
+def pinned_date(plan: StaffingPlan) -> date | None:
+    """The date a plan is pinned to: a draft's (or a submitted draft's) own statistics date.
+    An approved plan follows the latest counts; the counts it was approved with are kept
+    apart (`approved_statistics_date`)."""
+    return None if plan.is_approved else plan.statistics_date
+
+
 def plan_statistics_date(plan: StaffingPlan) -> date | None:
     """The plan's statistics date by `usable_statistics_date` (one query)."""
     return usable_statistics_date(
-        plan.statistics_date, statistics_dates(plan.pilot, plan.statistics_measure)
+        pinned_date(plan), statistics_dates(plan.pilot, plan.statistics_measure)
     )
 
 
 def plan_counts(plan: StaffingPlan) -> tuple[date | None, dict[int, Decimal]]:
-    """The counts a plan uses: one query when its own date has counts, two otherwise."""
-    measure = plan.statistics_measure
-    if plan.statistics_date:
-        clients = client_counts(plan.pilot, on=plan.statistics_date, measure=measure)
-        if clients:
-            return plan.statistics_date, clients
-    on = plan_statistics_date(plan)
-    return on, client_counts(plan.pilot, on=on, measure=measure) if on else {}
+    """The counts a plan uses (one query: every date of its measure, newest first)."""
+    by_date = measure_counts(plan.pilot, plan.statistics_measure)
+    on = usable_statistics_date(pinned_date(plan), by_date)
+    return on, by_date.get(on, {}) if on else {}
+
+
+def measure_counts(pilot: Pilot, measure: str) -> dict[date, dict[int, Decimal]]:
+    """{date: {municipality id: count}} of one measure for the pilot's members (one query)."""
+    rows = ClientStatistic.objects.filter(
+        municipality__memberships__pilot=pilot, measure=measure
+    ).values_list("date", "municipality_id", "value")
+    result: dict[date, dict[int, Decimal]] = defaultdict(dict)
+    for on, municipality_id, value in rows:
+        result[on][municipality_id] = value
+    return dict(result)
 
 
 def pilot_statistics(pilot: Pilot) -> Statistics:
@@ -159,7 +173,7 @@ def pilot_statistics(pilot: Pilot) -> Statistics:
 def counts_for(plan: StaffingPlan, statistics: Statistics) -> dict[int, Decimal]:
     """A plan's counts from the pilot's preloaded statistics, by `usable_statistics_date`."""
     measure = plan.statistics_measure
-    on = usable_statistics_date(plan.statistics_date, (d for d, m in statistics if m == measure))
+    on = usable_statistics_date(pinned_date(plan), (d for d, m in statistics if m == measure))
     return statistics.get((on, measure), {}) if on else {}
 
 
@@ -167,7 +181,7 @@ def counts_on(plan: StaffingPlan, statistics: Statistics) -> tuple[date | None, 
     """`plan_counts` from the pilot's preloaded statistics (no query): the date used and the
     counts on it."""
     measure = plan.statistics_measure
-    on = usable_statistics_date(plan.statistics_date, (d for d, m in statistics if m == measure))
+    on = usable_statistics_date(pinned_date(plan), (d for d, m in statistics if m == measure))
     return on, dict(statistics.get((on, measure), {})) if on else {}
 
 

@@ -27,6 +27,7 @@ from .common import (
     FTE_REQUIRED_MESSAGE,
     LINE_GONE_MESSAGE,
     PLAN_LOCKED_MESSAGE,
+    PLAN_SUBMITTED_MESSAGE,
     STALE_LINE_MESSAGE,
     STALE_PLAN_MESSAGE,
     EditRefused,
@@ -44,7 +45,15 @@ from .lines import (
     allocation_restore,
     allocation_update,
 )
-from .plans import plan_approve, plan_copy
+from .plans import (
+    NOT_APPROVER_MESSAGE,
+    ONLY_EDITOR_MESSAGE,
+    plan_approve,
+    plan_copy,
+    plan_editors,
+    plan_return,
+    plan_submit,
+)
 
 __all__ = [
     "FTE_NOT_A_NUMBER_MESSAGE",
@@ -55,6 +64,7 @@ __all__ = [
     "PART_FIELDS",
     "SCENARIO_FIELDS",
     "PLAN_LOCKED_MESSAGE",
+    "PLAN_SUBMITTED_MESSAGE",
     "STALE_LINE_MESSAGE",
     "STALE_PLAN_MESSAGE",
     "EditRefused",
@@ -67,7 +77,12 @@ __all__ = [
     "allocation_restore",
     "allocation_update",
     "as_fte",
+    "NOT_APPROVER_MESSAGE",
+    "ONLY_EDITOR_MESSAGE",
     "plan_approve",
     "plan_copy",
+    "plan_editors",
+    "plan_return",
+    "plan_submit",
     "scenario_assumptions_save",
 ]

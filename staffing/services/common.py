@@ -34,6 +34,10 @@ STALE_PLAN_MESSAGE = _(
     "Review the current figures and approve again."
 )
 PLAN_LOCKED_MESSAGE = _("This plan is approved and locked. Make a new version to change it.")
+PLAN_SUBMITTED_MESSAGE = _(
+    "This plan is submitted for approval and locked until the approver approves it or "
+    "returns it to draft."
+)
 CONFLICT_MESSAGE = _("The change conflicts with other data of the plan; nothing was saved.")
 FTE_PLACES_MESSAGE = _("FTE has at most two decimals, for example 7,55.")
 FTE_NOT_A_NUMBER_MESSAGE = _("Enter the FTE as a number, for example 0,5.")

@@ -13,6 +13,7 @@ from core.permissions import PilotAccessMixin
 
 from ..models import StaffingPlan
 from ..reports.capacity import capacity_panel
+from ..reports.counts import counts_note
 from ..reports.dashboard import page_rows, plan_dashboard
 from ..reports.exports import CONTENT_TYPES, EXPORTS, export_response
 from ..selectors.overview import current_plan
@@ -63,6 +64,7 @@ class PlanDashboardView(PilotAccessMixin, TemplateView):
         if self.dashboard is not None:
             capacity = capacity_panel(self.dashboard.figures, statistics=self.dashboard.statistics)
             context.update(page_rows(self.dashboard, capacity), capacity=capacity)
+            context["counts"] = counts_note(self.dashboard.figures)
         return context
 
 

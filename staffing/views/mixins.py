@@ -15,6 +15,7 @@ from core.permissions import PilotAccessMixin
 from .. import services
 from ..models import StaffingPlan
 from ..reports.capacity import capacity_panel
+from ..reports.counts import counts_note
 from ..selectors.figures import plan_figures
 from ..selectors.lines import plan_lines
 
@@ -53,7 +54,11 @@ class UnlockedPlanMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if self.plan.is_locked:
-            return self.refuse_locked(services.PLAN_LOCKED_MESSAGE)
+            return self.refuse_locked(
+                services.PLAN_SUBMITTED_MESSAGE
+                if self.plan.status == StaffingPlan.Status.SUBMITTED
+                else services.PLAN_LOCKED_MESSAGE
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def refuse_locked(self, message):
@@ -77,6 +82,7 @@ class PlanPanelsMixin:
             "can_edit": self.can_edit,
             "editable": self.can_edit and not self.plan.is_locked,
             "figures": figures,
+            "counts": counts_note(figures),
             "capacity": capacity_panel(figures),
         }
         if lines:

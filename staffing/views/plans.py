@@ -8,13 +8,13 @@ for GET and POST alike) and changes data only through `staffing.services`.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig
 
 from core.forms import add_service_error
 from core.permissions import PilotAccessMixin
@@ -23,29 +23,37 @@ from core.submissions import OnceOnlyFormMixin, with_token
 from .. import services
 from ..forms import (
     AllocationForm,
-    PlanApproveForm,
     PlanCompareForm,
     PlanCopyForm,
+    PlanDecisionForm,
+    PlanSubmitForm,
     ScenarioAssumptionsForm,
 )
 from ..models import ScenarioAssumptions, StaffingPlan
 from ..reports.capacity import capacity_panel
+from ..reports.counts import counts_note
 from ..selectors.comparison import compare_plans
 from ..selectors.figures import plan_figures, plans_figures
 from ..selectors.history import plan_history
+from ..selectors.overview import plan_sections
 from ..selectors.totals import Figures, plans_totals
 from ..tables import PlanTable
 from .mixins import PlanMixin, PlanPanelsMixin, UnlockedPlanMixin
 
 
-class PlanListView(PilotAccessMixin, SingleTableMixin, TemplateView):
-    """Every plan of the pilot with status, kind, validity, origin, totals and actions."""
+class PlanListView(PilotAccessMixin, TemplateView):
+    """Every plan of the pilot with status, kind, validity, origin, totals and actions, in
+    sections: the plan in force, drafts, earlier approved versions and what-if scenarios."""
 
     template_name = "staffing/plan_list.html"
-    table_class = PlanTable
-    table_pagination = False
+    SECTION_TITLES = {
+        "current": _("Plan in force"),
+        "drafts": _("Drafts and plans waiting for approval"),
+        "superseded": _("Earlier approved versions"),
+        "scenarios": _("What-if scenarios"),
+    }
 
-    def get_table_data(self):
+    def plans(self):
         plans = list(
             StaffingPlan.objects.filter(pilot=self.pilot)
             .select_related("based_on", "pilot")
@@ -59,7 +67,15 @@ class PlanListView(PilotAccessMixin, SingleTableMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["nav_active"] = "plans"
+        sections = []
+        for key, plans in plan_sections(self.plans()).items():
+            if not plans:
+                continue
+            attrs = {**PlanTable.Meta.attrs, "data-testid": f"plans-{key}"}
+            table = PlanTable(plans, prefix=f"{key}-", attrs=attrs)
+            RequestConfig(self.request, paginate=False).configure(table)
+            sections.append((key, self.SECTION_TITLES[key], table))
+        context.update(nav_active="plans", sections=sections)
         return context
 
 
@@ -108,24 +124,26 @@ class PlanCopyView(OnceOnlyFormMixin, PlanMixin, FormView):
         )
 
 
-class PlanApproveView(PlanMixin, UnlockedPlanMixin, PlanPanelsMixin, FormView):
-    """Approve a draft after seeing its totals; refused if it changed since the page opened."""
+class PlanSubmitView(PlanMixin, UnlockedPlanMixin, PlanPanelsMixin, FormView):
+    """A coordinator submits a draft for approval after seeing its totals; refused if it
+    changed since the page opened. The plan is locked until approved or returned."""
 
     edit = True
-    form_class = PlanApproveForm
-    template_name = "staffing/plan_approve.html"
+    form_class = PlanSubmitForm
+    template_name = "staffing/plan_submit.html"
 
     def get_initial(self):
         return {"version": self.plan.version}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["figures"] = plan_figures(self.plan)
+        context["figures"] = figures = plan_figures(self.plan)
+        context["counts"] = counts_note(figures)
         return context
 
     def form_valid(self, form):
         try:
-            services.plan_approve(
+            services.plan_submit(
                 plan=self.plan, version=form.cleaned_data["version"], user=self.request.user
             )
         except services.PlanLocked as refused:
@@ -139,7 +157,68 @@ class PlanApproveView(PlanMixin, UnlockedPlanMixin, PlanPanelsMixin, FormView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("The plan was approved. It is now locked."))
+        messages.success(self.request, _("The plan was submitted for approval."))
+        return HttpResponseRedirect(
+            reverse("staffing:plan-list", kwargs={"pilot": self.pilot.slug})
+        )
+
+
+class PlanApproveView(PlanMixin, PlanPanelsMixin, FormView):
+    """The approver's page: a submitted plan's totals, then approve it or return it to draft
+    with a comment. Only users with the pilot's approver right (403 for everyone else)."""
+
+    form_class = PlanDecisionForm
+    template_name = "staffing/plan_approve.html"
+
+    def get(self, request, *args, **kwargs):
+        self.check_approver()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.check_approver()
+        return super().post(request, *args, **kwargs)
+
+    def check_approver(self):
+        if not self.can_approve:
+            raise PermissionDenied(services.NOT_APPROVER_MESSAGE)
+
+    def get_initial(self):
+        return {"version": self.plan.version}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["figures"] = figures = plan_figures(self.plan)
+        context["counts"] = counts_note(figures)
+        context["submitted"] = self.plan.status == StaffingPlan.Status.SUBMITTED
+        return context
+
+    def form_valid(self, form):
+        user, data = self.request.user, form.cleaned_data
+        try:
+            if data["decision"] == PlanDecisionForm.RETURN:
+                services.plan_return(plan=self.plan, user=user, comment=data["comment"])
+                done = _("The plan was returned to draft with your comment.")
+            else:
+                services.plan_approve(
+                    plan=self.plan, version=data["version"], user=user, comment=data["comment"]
+                )
+                done = _("The plan was approved. It is now locked.")
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
+            return self.form_invalid(form)
+        except services.PlanLocked as refused:
+            form.add_error(None, refused.message)
+            return self.form_invalid(form)
+        except services.StaleEdit as refused:
+            self.plan.refresh_from_db()
+            fresh = self.get_form_class()(initial={"version": refused.current.version})
+            return self.render_to_response(
+                self.get_context_data(form=fresh, conflict=refused.message)
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, done)
         return HttpResponseRedirect(
             reverse("staffing:plan-list", kwargs={"pilot": self.pilot.slug})
         )

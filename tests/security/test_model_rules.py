@@ -16,6 +16,7 @@ from staffing import services
 from staffing.models import Allocation, DeclaredFigure, Organisation, StaffingPlan
 from tests.municipalities.test_client_counts import counts_data, create_url
 from tests.municipalities.test_import import HEADER, import_url
+from tests.staffing.test_editing import approve as approve_plan
 from tests.staffing.test_editing import build_world, fingerprint, line_data, plan_url
 
 HETU = "131052-308T"
@@ -36,7 +37,7 @@ def admin_change_url(obj):
 
 
 def approve(world):
-    services.plan_approve(plan=world.plan, user=world.coordinator)
+    approve_plan(world)
     world.plan.refresh_from_db()
 
 

@@ -74,8 +74,8 @@ def editing_requests(world):
             {"name": "Kopio", "kind": StaffingPlan.Kind.SCENARIO},
             302,
         ),
-        "staffing:plan-approve": (
-            plan_url("staffing:plan-approve", world),
+        "staffing:plan-submit": (
+            plan_url("staffing:plan-submit", world),
             200,
             {"version": StaffingPlan.objects.get(pk=world.plan.pk).version},
             302,
@@ -95,7 +95,7 @@ NAMES = [
     "staffing:allocation-edit",
     "staffing:allocation-delete",
     "staffing:plan-copy",
-    "staffing:plan-approve",
+    "staffing:plan-submit",
     "staffing:allocation-restore",
 ]
 
@@ -196,3 +196,33 @@ def test_manager_sees_no_editing_links_on_the_read_pages(client, world):
     assert plan_url("staffing:plan-copy", world) in content
     content = client.get(read_url(world, "staffing:plan-history")).content.decode()
     assert f'data-testid="restore-{world.earlier.history_id}"' in content
+
+
+APPROVE_REFUSED = {
+    "anonymous": 302,
+    "outsider": 404,
+    "other_coordinator": 404,
+    "manager": 403,  # reads the pilot, has no approver right
+    "coordinator": 403,  # edits the pilot, has no approver right
+    "admin": 403,  # grants the right, does not hold it here
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*ROLES, "approver"])
+@pytest.mark.parametrize("decision", ["approve", "return"])
+def test_only_an_approver_of_the_pilot_approves_or_returns(client, world, role, decision):
+    services.plan_submit(plan=world.plan, user=world.coordinator)
+    plan = StaffingPlan.objects.get(pk=world.plan.pk)
+    url = plan_url("staffing:plan-approve", world)
+    login_as(client, world, role)
+    before = fingerprint()
+    data = {"version": plan.version, "decision": decision, "comment": "Korjaa"}
+    get, post = client.get(url), client.post(url, data)
+    if role == "approver":
+        assert (get.status_code, post.status_code) == (200, 302)
+        expected = "approved" if decision == "approve" else "draft"
+        assert StaffingPlan.objects.get(pk=plan.pk).status == expected
+    else:
+        assert get.status_code == post.status_code == APPROVE_REFUSED[role]
+        assert fingerprint() == before

@@ -7,7 +7,7 @@ from tests.staffing.test_editing import build_world, plan_url
 
 PAGES = {
     "staffing:plan-copy": ({}, 8),
-    "staffing:plan-approve": ({}, 17),
+    "staffing:plan-submit": ({}, 16),
     "staffing:allocation-delete": ({"pk": "line"}, 10),
     "staffing:allocation-create": ({}, 14),
 }

@@ -8,7 +8,7 @@ import pytest
 from staffing import services
 from staffing.models import Allocation
 from tests.factories.staffing import AllocationFactory, StaffingPlanFactory
-from tests.staffing.test_editing import build_world, english, fingerprint, plan_url
+from tests.staffing.test_editing import approve, build_world, english, fingerprint, plan_url
 
 pytestmark = pytest.mark.django_db
 
@@ -77,12 +77,13 @@ def test_history_escapes_what_users_typed(client, world):
 
 def test_plan_records_show_approval_and_copy(client, world):
     copy = services.plan_copy(plan=world.plan, name="Versio 2", kind="plan", user=world.admin)
-    services.plan_approve(plan=world.plan, user=world.admin)
+    approve(world)
     client.force_login(world.admin)
     english(client)
     content = client.get(plan_url("staffing:plan-history", world)).content.decode()
-    assert "Approved" in content
-    assert "draft → approved" in content
+    assert "Approved" in content and "Submitted for approval" in content
+    assert "draft → submitted for approval" in content
+    assert "submitted for approval → approved" in content
     copy_history = client.get(plan_url("staffing:plan-history", world, plan=copy)).content.decode()
     assert "Copied from Suunnitelma 2024" in copy_history
 

@@ -1,6 +1,7 @@
 """Plans over time: the plan list, copying into a new version or scenario, approving (and the
 lock that follows), comparing two plans side by side."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from staffing import services
 from staffing.models import Allocation, StaffingPlan
 from staffing.selectors.totals import plans_totals
 from tests.factories.staffing import AllocationFactory, StaffingPlanFactory
-from tests.staffing.test_editing import build_world, english, fingerprint, plan_url
+from tests.staffing.test_editing import approve, build_world, english, fingerprint, plan_url
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_plan_list_shows_status_kind_validity_origin_totals_and_actions(client, 
     copy = services.plan_copy(
         plan=world.plan, name="Mitä jos", kind=StaffingPlan.Kind.SCENARIO, user=world.admin
     )
-    services.plan_approve(plan=world.plan, user=world.admin)
+    approve(world)
     client.force_login(world.coordinator)
     content = client.get(pilot_url("staffing:plan-list", world)).content.decode()
     assert 'data-plan="suunnitelma-2024"' in content and f'data-plan="{copy.slug}"' in content
@@ -42,12 +43,17 @@ def test_plan_list_shows_status_kind_validity_origin_totals_and_actions(client, 
     totals = plans_totals([world.plan.pk])[world.plan.pk].total
     assert (totals.fte, totals.client_work_fte) == (Decimal("5"), Decimal("4"))
     assert ">5,0</td>" in content and ">4,0</td>" in content
-    # The approved plan cannot be edited or approved, only copied; the draft copy can.
+    # The approved plan cannot be edited or submitted, only copied; the draft copy can.
     assert plan_url("staffing:plan-edit", world) not in content
-    assert plan_url("staffing:plan-approve", world) not in content
+    assert plan_url("staffing:plan-submit", world) not in content
     assert plan_url("staffing:plan-copy", world) in content
     assert plan_url("staffing:plan-edit", world, plan=copy) in content
-    assert plan_url("staffing:plan-approve", world, plan=copy) in content
+    assert plan_url("staffing:plan-submit", world, plan=copy) in content
+    assert "staffing:plan-approve" not in content
+    # apart: the plan in force and the scenario in their own sections
+    assert 'data-section="current"' in content and 'data-section="scenarios"' in content
+    assert content.index('data-plan="suunnitelma-2024"') < content.index('data-section="scenarios"')
+    assert content.index('data-section="scenarios"') < content.index(f'data-plan="{copy.slug}"')
 
 
 @pytest.mark.parametrize("extra_plans", [0, 20], ids=["small", "20x"])
@@ -65,7 +71,7 @@ def test_plan_list_query_count_is_constant(client, world, django_assert_num_quer
 
 
 def test_copy_view_makes_a_draft_and_opens_it_for_editing(client, world):
-    services.plan_approve(plan=world.plan, user=world.admin)
+    approve(world)
     client.force_login(world.coordinator)
     page = client.get(plan_url("staffing:plan-copy", world))
     assert page.context["form"].initial["name"].startswith("Suunnitelma 2024")
@@ -115,31 +121,62 @@ def test_copy_view_shows_a_service_error_without_a_field_above_the_form(client, 
 # --- approve ------------------------------------------------------------------------------------
 
 
-def test_approve_page_shows_totals_and_locks_the_plan(client, world):
+def test_submit_then_approve_pages(client, world):
     client.force_login(world.coordinator)
-    page = client.get(plan_url("staffing:plan-approve", world)).content.decode()
+    page = client.get(plan_url("staffing:plan-submit", world)).content.decode()
     assert 'data-testid="plan-fte">5,0<' in page
     assert 'name="version" value="1"' in page
-    response = client.post(plan_url("staffing:plan-approve", world), {"version": 1})
+    response = client.post(plan_url("staffing:plan-submit", world), {"version": 1})
     assert response["Location"] == pilot_url("staffing:plan-list", world)
-    assert StaffingPlan.objects.get(pk=world.plan.pk).is_locked
-    # Locked now: the edit page offers a new version instead.
+    assert StaffingPlan.objects.get(pk=world.plan.pk).status == "submitted"
+    # The coordinator has no approver right: the approve page answers 403.
+    assert client.get(plan_url("staffing:plan-approve", world)).status_code == 403
+    approve_data = {"version": 2, "decision": "approve", "comment": ""}
+    assert client.post(plan_url("staffing:plan-approve", world), approve_data).status_code == 403
+    client.force_login(world.approver)
+    listing = client.get(pilot_url("staffing:plan-list", world)).content.decode()
+    assert plan_url("staffing:plan-approve", world) in listing
+    page = client.get(plan_url("staffing:plan-approve", world)).content.decode()
+    assert 'data-testid="approve-form"' in page and 'data-testid="plan-fte">5,0<' in page
+    response = client.post(plan_url("staffing:plan-approve", world), approve_data)
+    assert response["Location"] == pilot_url("staffing:plan-list", world)
+    plan = StaffingPlan.objects.get(pk=world.plan.pk)
+    assert plan.status == "approved" and plan.approved_by == world.approver
+    assert plan.approved_statistics_date == datetime.date(2022, 11, 30)
+    client.force_login(world.coordinator)
     assert (
         'data-testid="make-new-version"'
         in client.get(plan_url("staffing:plan-edit", world)).content.decode()
     )
 
 
-def test_approving_a_plan_changed_since_the_page_opened_is_refused(client, world):
+def test_approver_returns_a_plan_with_a_comment(client, world):
+    services.plan_submit(plan=world.plan, user=world.coordinator)
+    client.force_login(world.approver)
+    english(client)
+    target = plan_url("staffing:plan-approve", world)
+    response = client.post(target, {"version": 2, "decision": "return", "comment": ""})
+    assert response.status_code == 200
+    assert "Say why the plan is returned." in response.content.decode()
+    assert StaffingPlan.objects.get(pk=world.plan.pk).status == "submitted"
+    client.post(target, {"version": 2, "decision": "return", "comment": "Lisää S2-rivit"})
+    assert StaffingPlan.objects.get(pk=world.plan.pk).status == "draft"
+    client.force_login(world.coordinator)
+    page = client.get(plan_url("staffing:plan-edit", world)).content.decode()
+    assert 'data-testid="review-comment"' in page and "Lisää S2-rivit" in page
+    assert 'data-testid="add-line-form"' in page  # a draft again
+
+
+def test_submitting_a_plan_changed_since_the_page_opened_is_refused(client, world):
     client.force_login(world.coordinator)
     english(client)
-    client.get(plan_url("staffing:plan-approve", world))
+    client.get(plan_url("staffing:plan-submit", world))
     services.allocation_update(allocation=world.line, version=1, user=world.admin, fte=Decimal("9"))
-    response = client.post(plan_url("staffing:plan-approve", world), {"version": 1})
+    response = client.post(plan_url("staffing:plan-submit", world), {"version": 1})
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Someone else changed this plan after you opened it; it was not approved." in content
-    assert 'name="version" value="2"' in content  # approving again approves what is shown
+    assert "Someone else changed this plan after you opened it" in content
+    assert 'name="version" value="2"' in content  # submitting again submits what is shown
     assert not StaffingPlan.objects.get(pk=world.plan.pk).is_locked
 
 
@@ -204,8 +241,9 @@ def test_compare_query_count_is_constant(client, django_assert_num_queries, extr
     scenario = make_scenario(world)
     client.force_login(world.manager)
     # 28 before both plans' figures shared one read of the pilot's structure, its serving
-    # relation and the line totals (`plans_figures`).
-    with django_assert_num_queries(24):
+    # relation and the line totals (`plans_figures`); 22 since each plan reads its measure's
+    # counts of every date in one query (for the change since the previous date).
+    with django_assert_num_queries(22):
         response = client.get(
             pilot_url("staffing:plan-compare", world), {"a": world.plan.slug, "b": scenario.slug}
         )
@@ -217,8 +255,10 @@ def test_compare_query_count_is_constant(client, django_assert_num_queries, extr
     "column", ["name", "kind", "status", "valid_from", "valid_to", "based_on", "-based_on"]
 )
 def test_plan_list_sorts_by_every_orderable_column(client, world, column):
-    services.plan_copy(plan=world.plan, name="Kopio", kind="scenario", user=world.admin)
+    services.plan_copy(plan=world.plan, name="Kopio", kind="plan", user=world.admin)
+    services.plan_copy(plan=world.plan, name="Kopio 2", kind="plan", user=world.admin)
     client.force_login(world.manager)
-    response = client.get(pilot_url("staffing:plan-list", world), {"sort": column})
+    response = client.get(pilot_url("staffing:plan-list", world), {"drafts-sort": column})
     assert response.status_code == 200
-    assert len(response.context["table"].rows) == 2
+    sections = {key: table for key, _title, table in response.context["sections"]}
+    assert len(sections["drafts"].rows) == 2 and len(sections["current"].rows) == 1

@@ -1,11 +1,12 @@
 """staffing.services: every rule with its own message, nothing written on refusal, versions
 against lost updates, history with the acting user."""
 
+import datetime
 import threading
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, connection
 from django.utils import translation
 
@@ -14,7 +15,7 @@ from staffing import services
 from staffing.models import Allocation, AllocationPart, ResourcePool, StaffingPlan
 from tests.factories.municipalities import MunicipalityFactory, MunicipalityGroupFactory
 from tests.factories.staffing import ResourcePoolFactory
-from tests.staffing.test_editing import build_world, fingerprint
+from tests.staffing.test_editing import approve, build_world, fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -306,7 +307,7 @@ def test_delete_removes_parts_with_history_and_checks_the_version(world):
 
 
 def test_approved_plan_refuses_every_change_of_its_contents(world):
-    services.plan_approve(plan=world.plan, user=world.admin)
+    approve(world)
     before = fingerprint()
     attempts = [
         lambda: services.allocation_create(plan=world.plan, user=world.admin, **line_fields(world)),
@@ -327,33 +328,140 @@ def test_approved_plan_refuses_every_change_of_its_contents(world):
     assert fingerprint() == before
 
 
-def test_approve_checks_the_version_the_approver_saw(world):
+def test_submit_checks_the_version_the_coordinator_saw_and_locks_the_plan(world):
     seen = StaffingPlan.objects.get(pk=world.plan.pk).version
-    services.allocation_update(allocation=world.line, version=1, user=world.coordinator, note="x")
+    services.allocation_update(allocation=world.line, version=1, user=world.admin, note="x")
     with pytest.raises(services.StaleEdit) as refused:
-        services.plan_approve(plan=world.plan, version=seen, user=world.admin)
+        services.plan_submit(plan=world.plan, version=seen, user=world.coordinator)
     assert refused.value.current.version == seen + 1
     assert StaffingPlan.objects.get(pk=world.plan.pk).status == "draft"
-    approved = services.plan_approve(plan=world.plan, version=seen + 1, user=world.admin)
-    assert approved.is_locked
-    assert approved.history.latest().history_user == world.admin
+    submitted = services.plan_submit(plan=world.plan, version=seen + 1, user=world.coordinator)
+    assert submitted.status == "submitted" and submitted.is_locked
+    assert parse_reason(submitted.history.latest().history_change_reason) == ("submitted", {})
+    with pytest.raises(services.PlanLocked):
+        services.allocation_update(allocation=world.line, version=2, user=world.admin, note="y")
+    with pytest.raises(services.PlanLocked):
+        services.plan_submit(plan=world.plan, user=world.coordinator)
+
+
+def test_approve_checks_the_version_the_approver_saw(world):
+    services.plan_submit(plan=world.plan, user=world.coordinator)
+    seen = StaffingPlan.objects.get(pk=world.plan.pk).version
+    with pytest.raises(services.StaleEdit) as refused:
+        services.plan_approve(plan=world.plan, version=seen - 1, user=world.approver)
+    assert refused.value.current.version == seen
+    assert StaffingPlan.objects.get(pk=world.plan.pk).status == "submitted"
+    approved = services.plan_approve(plan=world.plan, version=seen, user=world.approver)
+    assert approved.status == "approved" and approved.is_locked
+    assert approved.approved_by == world.approver
+    assert approved.history.latest().history_user == world.approver
     assert parse_reason(approved.history.latest().history_change_reason) == ("approved", {})
     with pytest.raises(services.PlanLocked):
-        services.plan_approve(plan=world.plan, user=world.admin)
+        services.plan_approve(plan=world.plan, user=world.approver)
 
 
-def test_empty_plan_cannot_be_approved(world):
+def test_only_a_submitted_plan_is_approved(world):
+    with pytest.raises(ValidationError):
+        services.plan_approve(plan=world.plan, user=world.approver)
+    assert StaffingPlan.objects.get(pk=world.plan.pk).status == "draft"
+
+
+def test_approver_right_is_needed_per_pilot(world):
+    services.plan_submit(plan=world.plan, user=world.coordinator)
+    for user in (world.coordinator, world.manager, world.admin, world.other_coordinator):
+        with pytest.raises(PermissionDenied):
+            services.plan_approve(plan=world.plan, user=user)
+        with pytest.raises(PermissionDenied):
+            services.plan_return(plan=world.plan, user=user, comment="Ei")
+    assert StaffingPlan.objects.get(pk=world.plan.pk).status == "submitted"
+    world.other_pilot.approvers.add(world.manager)  # another pilot's right does not count
+    with pytest.raises(PermissionDenied):
+        services.plan_approve(plan=world.plan, user=world.manager)
+
+
+def test_the_only_editor_cannot_approve_but_one_of_several_can(world):
+    world.pilot.approvers.add(world.coordinator)
+    services.allocation_update(allocation=world.line, version=1, user=world.coordinator, note="x")
+    services.plan_submit(plan=world.plan, user=world.coordinator)
+    with pytest.raises(PermissionDenied) as refused:
+        services.plan_approve(plan=world.plan, user=world.coordinator)
+    with translation.override("en"):
+        assert "only one who has edited" in str(refused.value)
+    assert StaffingPlan.objects.get(pk=world.plan.pk).status == "submitted"
+    services.plan_return(plan=world.plan, user=world.approver, comment="Lisää johto")
+    services.allocation_update(allocation=world.line, version=2, user=world.admin, note="y")
+    services.plan_submit(plan=world.plan, user=world.admin)
+    approved = services.plan_approve(plan=world.plan, user=world.coordinator)
+    assert approved.status == "approved"
+
+
+def test_return_needs_a_comment_and_makes_the_plan_a_draft_again(world):
+    services.plan_submit(plan=world.plan, user=world.coordinator)
+    with pytest.raises(ValidationError) as refused:
+        services.plan_return(plan=world.plan, user=world.approver, comment="  ")
+    assert messages_of(refused.value) == {"comment": ["Say why the plan is returned."]}
+    returned = services.plan_return(plan=world.plan, user=world.approver, comment="Liian vähän")
+    assert (returned.status, returned.review_comment) == ("draft", "Liian vähän")
+    assert parse_reason(returned.history.latest().history_change_reason) == ("returned", {})
+    line = services.allocation_update(
+        allocation=world.line, version=1, user=world.coordinator, note="korjattu"
+    )
+    assert line.note == "korjattu"
+
+
+def test_approving_a_new_version_supersedes_the_previous_the_day_before(world):
+    approve(world)
+    copy = services.plan_copy(
+        plan=world.plan,
+        name="Versio 2",
+        kind="plan",
+        user=world.coordinator,
+        valid_from=datetime.date(2022, 1, 1),
+    )
+    scenario = services.plan_copy(
+        plan=world.plan, name="Mitä jos", kind="scenario", user=world.coordinator
+    )
+    approve(world, plan=scenario)  # a scenario supersedes nothing
+    assert StaffingPlan.objects.get(pk=world.plan.pk).status == "approved"
+    approve(world, plan=copy)
+    previous = StaffingPlan.objects.get(pk=world.plan.pk)
+    assert previous.status == "superseded" and previous.is_locked
+    assert previous.valid_to == datetime.date(2021, 12, 31)
+    reason = parse_reason(previous.history.latest().history_change_reason)
+    assert reason == ("superseded", {"plan": copy.pk})
+    assert StaffingPlan.objects.get(pk=copy.pk).status == "approved"
+    assert StaffingPlan.objects.get(pk=scenario.pk).status == "approved"
+
+
+def test_a_new_version_cannot_start_before_the_approved_one_it_would_supersede(world):
+    approve(world)
+    copy = services.plan_copy(
+        plan=world.plan,
+        name="Aiempi",
+        kind="plan",
+        user=world.coordinator,
+        valid_from=world.plan.valid_from,
+    )
+    services.plan_submit(plan=copy, user=world.coordinator)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.plan_approve(plan=copy, user=world.approver)
+    assert "starts on 1.3.2021, not before this one" in " ".join(refused.value.messages)
+    assert StaffingPlan.objects.get(pk=world.plan.pk).status == "approved"
+    assert StaffingPlan.objects.get(pk=copy.pk).status == "submitted"
+
+
+def test_empty_plan_cannot_be_submitted(world):
     empty = StaffingPlan.objects.create(
         pilot=world.pilot, name="Tyhjä", slug="tyhja", valid_from=world.plan.valid_from
     )
     with pytest.raises(ValidationError):
-        services.plan_approve(plan=empty, user=world.admin)
+        services.plan_submit(plan=empty, user=world.coordinator)
     assert StaffingPlan.objects.get(pk=empty.pk).status == "draft"
 
 
 def test_copy_brings_lines_parts_and_pools_as_a_new_draft(world):
     ResourcePoolFactory(plan=world.plan, organisation=world.te, slug="siirtyva")
-    services.plan_approve(plan=world.plan, user=world.admin)
+    approve(world)
     copy = services.plan_copy(
         plan=world.plan, name="Suunnitelma 2024", kind="plan", user=world.coordinator
     )
