@@ -16,7 +16,11 @@ class AllocationFilterSet(django_filters.FilterSet):
     """
 
     plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), to_field_name="slug", queryset=StaffingPlan.objects.none()
+        label=_("Plan"),
+        to_field_name="slug",
+        queryset=StaffingPlan.objects.none(),
+        empty_label=_("Every plan"),
+        help_text=_("The plan in force unless you choose another."),
     )
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"), to_field_name="slug", queryset=Organisation.objects.none()

@@ -8,7 +8,8 @@ from core.permissions import PilotAccessMixin
 from core.tables import ExportTableMixin
 
 from ..filtersets import AllocationFilterSet
-from ..models import Allocation
+from ..models import Allocation, StaffingPlan
+from ..selectors.overview import current_plan
 from ..selectors.totals import allocation_totals
 from ..tables import AllocationTable
 
@@ -35,6 +36,13 @@ class AllocationListView(PilotAccessMixin, ExportTableMixin, SingleTableMixin, F
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["pilot"] = self.pilot
+        if "plan" not in self.request.GET:
+            # By default the plan in force; the filter's empty choice shows every plan.
+            current = current_plan(StaffingPlan.objects.filter(pilot=self.pilot))
+            if current is not None:
+                data = self.request.GET.copy()
+                data["plan"] = current.slug
+                kwargs["data"] = data
         return kwargs
 
     def get_table_kwargs(self):

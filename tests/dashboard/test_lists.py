@@ -65,16 +65,31 @@ def test_allocation_filters_and_totals(seeded, manager_client, params, count, ft
 
 def test_a_pilots_list_shows_only_its_own_lines(seeded, manager_client):
     rows = table(
-        get(manager_client, "staffing:allocation-list", pilot="jokilaaksot").content,
+        get(manager_client, "staffing:allocation-list", pilot="jokilaaksot", plan="").content,
         "allocation-table",
     )
     assert len(body_rows(rows)) == 9
     assert Allocation.objects.count() == 48
 
 
+def test_line_items_default_to_the_plan_in_force(seeded, manager_client):
+    response = get(manager_client, "staffing:allocation-list", pilot="jokilaaksot")
+    rows = body_rows(table(response.content, "allocation-table"))
+    assert {texts(row)[0] for row in rows} == {"Vuodesta 2022"}
+    assert len(rows) == 8
+    assert "selected>Vuodesta 2022</option>" in response.content.decode()
+    every = get(manager_client, "staffing:allocation-list", pilot="jokilaaksot", plan="")
+    names = {texts(row)[0] for row in body_rows(table(every.content, "allocation-table"))}
+    assert names == {"Vuodesta 2022", "Kokeilun alku"}
+
+
 def test_lines_without_a_service_need(seeded, manager_client):
     response = get(
-        manager_client, "staffing:allocation-list", pilot="jokilaaksot", service_need="null"
+        manager_client,
+        "staffing:allocation-list",
+        pilot="jokilaaksot",
+        service_need="null",
+        plan="",
     )
     rows = table(response.content, "allocation-table")
     assert [texts(row)[0] for row in body_rows(rows)] == ["Vuodesta 2022"] * 7 + ["Kokeilun alku"]
@@ -239,7 +254,8 @@ def test_who_may_see_a_list(
 
 LIST_QUERIES = {
     # session, user, groups, pilot, filter choices, count, page, totals …
-    ("staffing:allocation-list", ""): 13,
+    # + the plan in force (the default filter) and its check as a filter value
+    ("staffing:allocation-list", ""): 15,
     ("staffing:allocation-list", "filtered"): 16,
     ("municipalities:statistic-list", ""): 10,
     ("municipalities:statistic-list", "filtered"): 12,
