@@ -24,15 +24,15 @@ from decimal import Decimal
 import tablib
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import is_admin
 from core.uploads import UploadError, csv_rows, xlsx_rows
 
 from .models import ClientStatistic, Measure, Municipality, Pilot
 from .services import (
     DATE_MESSAGE,
-    LOCKED_MESSAGE,
     CountRow,
     check_count_rows,
-    locked_municipalities,
+    refused_counts,
 )
 
 COLUMNS = ("kuntanumero", "paivamaara", "mittari", "arvo", "arvio", "lahde")
@@ -199,21 +199,21 @@ def parse_rows(pilot: Pilot, dataset: tablib.Dataset, user=None) -> list[ParsedR
                 item.errors.append(message)
     _attach_current(pilot, parsed)
     if user is not None:
-        _mark_locked(user, parsed)
+        _mark_locked(user, pilot, parsed)
     return parsed
 
 
-def _mark_locked(user, parsed: list[ParsedRow]) -> None:
+def _mark_locked(user, pilot: Pilot, parsed: list[ParsedRow]) -> None:
+    """Each row the user may not write, with the reason (`refused_counts`: the date outside
+    their pilot's period, or shared on that date with a pilot they cannot edit)."""
     good = [item for item in parsed if not item.errors and item.status != "unchanged"]
-    if not good:
+    if not good or is_admin(user):
         return
-    codes = {item.row.municipality_code for item in good}
-    ids = Municipality.objects.filter(code__in=codes).values("pk")
-    locked = {m.code: m for m in locked_municipalities(user, ids)}
-    for item in good:
-        municipality = locked.get(item.row.municipality_code)
-        if municipality is not None:
-            item.errors.append(str(LOCKED_MESSAGE % {"name": municipality.name}))
+    changes = [(item.row.municipality_code, item.row.date) for item in good]
+    refused = refused_counts(user, pilot, changes, by_code=True)
+    for item, change in zip(good, changes, strict=True):
+        if change in refused:
+            item.errors.append(refused[change])
 
 
 def _attach_current(pilot: Pilot, parsed: list[ParsedRow]) -> None:

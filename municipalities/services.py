@@ -8,6 +8,7 @@ any of them has changed since, so a newer figure is never overwritten unseen.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -25,6 +27,7 @@ from core.permissions import editable_pilot_ids, is_admin
 from core.validators import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
 
 from .models import COUNT_DIGITS, ClientStatistic, Measure, Municipality, Pilot, PilotMembership
+from .periods import pilot_covers
 
 COUNT_MAX = Decimal(10) ** COUNT_DIGITS["max_digits"] - 1
 
@@ -49,6 +52,14 @@ LOCKED_MESSAGE = _(
     "%(name)s is also a member of a pilot you cannot edit, so you cannot change its counts; "
     "nothing was saved."
 )
+SHARED_ON_MESSAGE = _(
+    "On %(date)s %(name)s is also a member of %(pilot)s, a pilot you cannot edit, so you "
+    "cannot change its counts of that date; nothing was saved."
+)
+OUTSIDE_PERIOD_MESSAGE = _(
+    "%(date)s is outside the period of %(pilot)s (%(period)s), when %(name)s belongs to it, so "
+    "you cannot enter its counts of that date; nothing was saved."
+)
 FLAG_FIELDS = ("is_approximate", "source")
 # Rows per UPDATE: Django's bulk_update is one CASE per field, and a CASE over thousands of rows
 # costs each row a scan of it. (Inserts take the largest batch the database allows.)
@@ -71,12 +82,60 @@ def locked_municipalities(user, ids) -> list[Municipality]:
     return list(Municipality.objects.filter(pk__in=shared).order_by("name_fi"))
 
 
-def _refuse_locked(user, ids: Iterable[int]) -> None:
-    locked = locked_municipalities(user, ids)
-    if locked:
-        raise ValidationError(
-            {"__all__": [LOCKED_MESSAGE % {"name": municipality.name} for municipality in locked]}
-        )
+def _period(pilot: Pilot) -> str:
+    start = date_format(pilot.start_date, "j.n.Y")
+    end = date_format(pilot.end_date, "j.n.Y") if pilot.end_date else ""
+    return f"{start}–{end}"
+
+
+def refused_counts(
+    user, pilot: Pilot, changes: Iterable[tuple[int | str, date]], *, by_code: bool = False
+) -> dict[tuple, str]:
+    """{(municipality id, date): why} for the counts `user` may not change (one query; none
+    for an admin or no changes); with `by_code`, municipalities are named by their codes.
+
+    Count rights are bounded in time: a coordinator changes a municipality's counts of a date
+    within the period of a pilot they edit that has it as a member (`pilot_covers`); another
+    pilot's periods do not matter, unless that pilot, which they cannot edit, has the
+    municipality as a member on that date too: the counts are then shared and refused."""
+    changes = {(m, on) for m, on in changes if isinstance(on, date)}
+    if is_admin(user) or not changes:
+        return {}
+    editable = editable_pilot_ids(user)
+    memberships = defaultdict(list)
+    lookup = "municipality__code__in" if by_code else "municipality_id__in"
+    for membership in PilotMembership.objects.filter(
+        **{lookup: {m for m, _on in changes}}
+    ).select_related("pilot", "municipality"):
+        key = membership.municipality.code if by_code else membership.municipality_id
+        memberships[key].append(membership)
+    refused = {}
+    for municipality_id, on in sorted(changes, key=lambda change: (change[1], change[0])):
+        rows = memberships.get(municipality_id, [])
+        if not rows:
+            continue  # not a member at all: the member check names it
+        name = rows[0].municipality.name
+        own = [r.pilot for r in rows if r.pilot_id in editable]
+        args = {"name": name, "date": date_format(on, "j.n.Y")}
+        if not any(pilot_covers(p.start_date, p.end_date, on) for p in own):
+            refused[(municipality_id, on)] = str(
+                OUTSIDE_PERIOD_MESSAGE % {**args, "pilot": pilot.name, "period": _period(pilot)}
+            )
+            continue
+        others = [
+            r.pilot
+            for r in rows
+            if r.pilot_id not in editable and pilot_covers(r.pilot.start_date, r.pilot.end_date, on)
+        ]
+        if others:
+            refused[(municipality_id, on)] = str(SHARED_ON_MESSAGE % {**args, "pilot": others[0]})
+    return refused
+
+
+def _refuse_locked(user, pilot: Pilot, changes: Iterable[tuple[int, date]]) -> None:
+    refused = refused_counts(user, pilot, changes)
+    if refused:
+        raise ValidationError({"__all__": list(dict.fromkeys(refused.values()))})
 
 
 class StaleCounts(Exception):
@@ -291,8 +350,8 @@ def client_counts_import(*, pilot: Pilot, rows: Iterable[CountRow], user) -> Sav
                 row.is_approximate,
                 row.source,
             ):
-                changing.add(ids[row.municipality_code])
-        _refuse_locked(user, changing)
+                changing.add((ids[row.municipality_code], row.date))
+        _refuse_locked(user, pilot, changing)
         return _write(rows, existing, ids, user)
 
 
@@ -357,7 +416,7 @@ def client_counts_save(
             current = existing.get(municipality_id)
             if value is None:
                 if current is not None:
-                    changing.add(municipality_id)
+                    changing.add((municipality_id, date))
                 continue
             flags = {"is_approximate": is_approximate, "source": source}
             if current is not None:
@@ -369,7 +428,7 @@ def client_counts_save(
                 flags["is_approximate"],
                 flags["source"],
             ):
-                changing.add(municipality_id)
+                changing.add((municipality_id, date))
             rows.append(
                 CountRow(
                     municipality_code=members[municipality_id],
@@ -380,7 +439,7 @@ def client_counts_save(
                     **flags,
                 )
             )
-        _refuse_locked(user, changing)
+        _refuse_locked(user, pilot, changing)
         deleted = 0
         for municipality_id, value in checked.items():
             if value is not None:

@@ -67,14 +67,16 @@ class ClientCountsMixin(PilotAccessMixin):
         }
 
     @cached_property
-    def locked(self) -> set[int]:
-        """Member municipalities also in a pilot this user cannot edit."""
-        return {
-            m.pk
-            for m in services.locked_municipalities(
-                self.request.user, [m.pk for m in self.municipalities]
-            )
-        }
+    def locked(self) -> dict[int, str]:
+        """{municipality id: why} of the members whose counts of this date the user may not
+        change (`services.refused_counts`); a new date's form locks none: its save decides."""
+        on = self.statistics_date
+        if on is None:
+            return {}
+        refused = services.refused_counts(
+            self.request.user, self.pilot, [(m.pk, on) for m in self.municipalities]
+        )
+        return {municipality_id: why for (municipality_id, _on), why in refused.items()}
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

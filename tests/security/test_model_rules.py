@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from core.validators import NOTE_MAX_LENGTH
 from municipalities.models import ClientStatistic, MunicipalityGroup, Pilot, PilotMembership
-from staffing import services
 from staffing.models import Allocation, DeclaredFigure, Organisation, StaffingPlan
 from tests.municipalities.test_client_counts import counts_data, create_url
 from tests.municipalities.test_import import HEADER, import_url
