@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.versioning import VersionedAdminMixin
@@ -35,8 +37,37 @@ class PilotMembershipInline(admin.TabularInline):
     autocomplete_fields = ["municipality"]
 
 
+NOT_PILOT_MEMBERS_MESSAGE = _(
+    "A group's members must be members of its pilot; not members: %(names)s."
+)
+
+
+class MunicipalityGroupForm(forms.ModelForm):
+    """A group's members must belong to the group's pilot (the admin refuses others)."""
+
+    class Meta:
+        model = MunicipalityGroup
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        pilot = cleaned.get("pilot") or getattr(self.instance, "pilot", None)
+        members = cleaned.get("members")
+        if pilot is None or pilot.pk is None or not members:
+            return cleaned
+        allowed = set(
+            PilotMembership.objects.filter(pilot=pilot).values_list("municipality_id", flat=True)
+        )
+        outside = [m for m in members if m.pk not in allowed]
+        if outside:
+            names = ", ".join(sorted(m.name for m in outside))
+            self.add_error("members", NOT_PILOT_MEMBERS_MESSAGE % {"names": names})
+        return cleaned
+
+
 class MunicipalityGroupInline(admin.TabularInline):
     model = MunicipalityGroup
+    form = MunicipalityGroupForm
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
@@ -54,6 +85,7 @@ class PilotAdmin(SimpleHistoryAdmin):
 
 @admin.register(MunicipalityGroup)
 class MunicipalityGroupAdmin(SimpleHistoryAdmin):
+    form = MunicipalityGroupForm
     list_display = ["name", "short_name", "pilot"]
     list_filter = ["pilot"]
     search_fields = ["name", "short_name"]

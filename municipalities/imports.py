@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from core.permissions import is_admin
 from core.uploads import UploadError, csv_rows, xlsx_rows
 
-from .models import ClientStatistic, Measure, Municipality, Pilot
+from .models import ClientStatistic, Measure, Pilot
 from .services import (
     DATE_MESSAGE,
     CountRow,

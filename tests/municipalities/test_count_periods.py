@@ -13,8 +13,8 @@ from django.utils import translation
 from municipalities import services
 from municipalities.models import ClientStatistic
 from municipalities.periods import pilot_covers
-from tests.staffing.test_editing import make_role_user
 from tests.factories.municipalities import MunicipalityFactory, PilotFactory
+from tests.staffing.test_editing import make_role_user
 
 pytestmark = pytest.mark.django_db
 
