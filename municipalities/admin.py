@@ -47,7 +47,7 @@ class MunicipalityGroupForm(forms.ModelForm):
 
     class Meta:
         model = MunicipalityGroup
-        fields = "__all__"
+        fields = ["pilot", "name", "short_name", "slug", "members"]
 
     def clean(self):
         cleaned = super().clean()

@@ -244,6 +244,53 @@ class PlanCopyForm(forms.Form):
         self.helper.disable_csrf = True
 
 
+class PlanCreateForm(forms.Form):
+    """A new plan: empty, or a copy of the plan in force (a new version of it)."""
+
+    EMPTY, FROM_CURRENT = "empty", "current"
+
+    start = forms.ChoiceField(
+        label=_("Start from"),
+        choices=[(EMPTY, _("an empty plan")), (FROM_CURRENT, _("the plan in force"))],
+        initial=EMPTY,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Name"), max_length=150)
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    valid_to = forms.DateField(
+        label=_("Valid to"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    statistics_date = forms.DateField(
+        label=_("Statistics date"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Leave empty to follow the latest client counts; a date pins a draft to the "
+            "counts of that date."
+        ),
+    )
+    statistics_measure = forms.ChoiceField(
+        label=_("clients measured as"),
+        choices=StaffingPlan._meta.get_field("statistics_measure").choices,
+    )
+
+    def __init__(self, *args, has_current=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_current:
+            self.fields["start"].choices = self.fields["start"].choices[:1]
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
 class PlanApproveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 

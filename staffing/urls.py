@@ -12,6 +12,7 @@ urlpatterns = [
     path("rivit/", lists.AllocationListView.as_view(), name="allocation-list"),
     # Plans over time (staffing/views/plans.py) and their lines (staffing/views/lines.py).
     path("suunnitelmat/", plans.PlanListView.as_view(), name="plan-list"),
+    path("suunnitelmat/uusi/", plans.PlanCreateView.as_view(), name="plan-create"),
     path("vertailu/", plans.PlanCompareView.as_view(), name="plan-compare"),
     path("suunnitelmat/<slug:plan>/muokkaa/", plans.PlanEditView.as_view(), name="plan-edit"),
     path("suunnitelmat/<slug:plan>/kopioi/", plans.PlanCopyView.as_view(), name="plan-copy"),

@@ -53,6 +53,39 @@ def _save_new_plan(plan: StaffingPlan, user, reason: str) -> None:
                 raise  # another rule than the short name, or no luck at all
 
 
+def plan_create(
+    *,
+    pilot,
+    name: str,
+    valid_from: date,
+    user,
+    valid_to: date | None = None,
+    statistics_date: date | None = None,
+    statistics_measure: str = "clients",
+    description: str = "",
+) -> StaffingPlan:
+    """A new empty draft plan of the pilot; without a statistics date it follows the latest
+    counts, with one it is pinned to that date's counts."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the new plan a name.")})
+    plan = StaffingPlan(
+        pilot=pilot,
+        name=name,
+        kind=StaffingPlan.Kind.PLAN,
+        status=StaffingPlan.Status.DRAFT,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        statistics_date=statistics_date,
+        statistics_measure=statistics_measure,
+        description=description or "",
+    )
+    with transaction.atomic():
+        plan.full_clean(exclude=["slug"])
+        _save_new_plan(plan, user, reason=None)
+    return plan
+
+
 def plan_copy(
     *, plan: StaffingPlan, name: str, kind: str, user, valid_from: date | None = None
 ) -> StaffingPlan:

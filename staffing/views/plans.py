@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
@@ -25,6 +26,7 @@ from ..forms import (
     AllocationForm,
     PlanCompareForm,
     PlanCopyForm,
+    PlanCreateForm,
     PlanDecisionForm,
     PlanSubmitForm,
     ScenarioAssumptionsForm,
@@ -35,7 +37,7 @@ from ..reports.counts import counts_note
 from ..selectors.comparison import compare_plans
 from ..selectors.figures import plan_figures, plans_figures
 from ..selectors.history import plan_history
-from ..selectors.overview import plan_sections
+from ..selectors.overview import current_plan, plan_sections
 from ..selectors.totals import Figures, plans_totals
 from ..tables import PlanTable
 from .mixins import PlanMixin, PlanPanelsMixin, UnlockedPlanMixin
@@ -76,6 +78,59 @@ class PlanListView(PilotAccessMixin, TemplateView):
             RequestConfig(self.request, paginate=False).configure(table)
             sections.append((key, self.SECTION_TITLES[key], table))
         context.update(nav_active="plans", sections=sections)
+        return context
+
+
+class PlanCreateView(OnceOnlyFormMixin, PilotAccessMixin, FormView):
+    """A coordinator starts a plan: empty, or from the plan in force (its lines, parts and
+    pools), with its name, validity, statistics date (empty: follow the latest) and measure."""
+
+    edit = True
+    form_class = PlanCreateForm
+    template_name = "staffing/plan_create.html"
+
+    @cached_property
+    def current(self):
+        return current_plan(StaffingPlan.objects.filter(pilot=self.pilot).select_related("pilot"))
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "has_current": self.current is not None}
+
+    def get_initial(self):
+        return {"valid_from": self.pilot.start_date, "statistics_measure": "clients"}
+
+    def form_valid(self, form):
+        data, user = form.cleaned_data, self.request.user
+        try:
+            if data["start"] == PlanCreateForm.FROM_CURRENT and self.current is not None:
+                plan = services.plan_copy(
+                    plan=self.current,
+                    name=data["name"],
+                    kind=StaffingPlan.Kind.PLAN,
+                    valid_from=data["valid_from"],
+                    user=user,
+                )
+            else:
+                plan = services.plan_create(
+                    pilot=self.pilot,
+                    name=data["name"],
+                    valid_from=data["valid_from"],
+                    valid_to=data.get("valid_to"),
+                    statistics_date=data.get("statistics_date"),
+                    statistics_measure=data["statistics_measure"],
+                    user=user,
+                )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The plan was created. Add its lines now."))
+        return HttpResponseRedirect(
+            reverse("staffing:plan-edit", kwargs={"pilot": self.pilot.slug, "plan": plan.slug})
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(nav_active="plans", current=self.current)
         return context
 
 

@@ -262,3 +262,67 @@ def test_plan_list_sorts_by_every_orderable_column(client, world, column):
     assert response.status_code == 200
     sections = {key: table for key, _title, table in response.context["sections"]}
     assert len(sections["drafts"].rows) == 2 and len(sections["current"].rows) == 1
+
+
+# --- create -------------------------------------------------------------------------------------
+
+
+def test_coordinator_creates_an_empty_plan_pinned_or_following(client, world):
+    client.force_login(world.coordinator)
+    url = pilot_url("staffing:plan-create", world)
+    page = client.get(url).content.decode()
+    assert 'value="current"' in page  # the pilot has a plan in force to start from
+    response = client.post(
+        url,
+        {
+            "start": "empty",
+            "name": "Suunnitelma 2025",
+            "valid_from": "1.1.2025",
+            "statistics_date": "",
+            "statistics_measure": "clients",
+        },
+    )
+    plan = StaffingPlan.objects.get(name="Suunnitelma 2025")
+    assert response["Location"] == plan_url("staffing:plan-edit", world, plan=plan)
+    assert (plan.status, plan.statistics_date, plan.allocations.count()) == ("draft", None, 0)
+    assert plan.history.get().history_user == world.coordinator
+    client.post(
+        url,
+        {
+            "start": "current",
+            "name": "Versio 2025",
+            "valid_from": "2025-01-01",
+            "statistics_measure": "clients",
+        },
+    )
+    copy = StaffingPlan.objects.get(name="Versio 2025")
+    assert (copy.based_on, copy.allocations.count()) == (world.plan, 2)
+
+
+def test_plan_create_refuses_bad_input_and_non_editors(client, world):
+    client.force_login(world.coordinator)
+    english(client)
+    url = pilot_url("staffing:plan-create", world)
+    before = fingerprint()
+    response = client.post(
+        url,
+        {"start": "empty", "name": "X", "valid_from": "31.2.2025", "statistics_measure": "clients"},
+    )
+    assert response.status_code == 200
+    assert "Enter a valid date." in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "start": "empty",
+            "name": "X",
+            "valid_from": "2025-01-01",
+            "valid_to": "2024-01-01",
+            "statistics_measure": "clients",
+        },
+    )
+    assert "A plan cannot end before it starts." in response.content.decode()
+    assert fingerprint() == before
+    client.force_login(world.manager)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"start": "empty", "name": "Y"}).status_code == 403
+    assert fingerprint() == before
