@@ -110,9 +110,12 @@ def test_a_planning_year_of_a_new_employment_area(
     )
     expect(page.locator(".headline")).to_contain_text("5.11.2025")
     expect(page.get_by_test_id("headline-at-approval")).to_contain_text("97,1")
+    page.set_viewport_size({"width": 1366, "height": 900})
     screenshot("planning-dashboard-follows-counts")
+    headline = screenshot("planning-dashboard-follows-counts").parent
+    page.screenshot(path=str(headline / "planning-dashboard-headline-1366.png"))
     page.set_viewport_size({"width": 390, "height": 844})
-    screenshot("planning-dashboard-follows-counts-390")
+    page.locator(".headline").screenshot(path=str(headline / "planning-dashboard-headline-390.png"))
     page.set_viewport_size({"width": 1366, "height": 900})
 
     # A new version from 1.1.2026, submitted for approval.
