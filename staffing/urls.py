@@ -7,12 +7,13 @@ app_name = "staffing"
 urlpatterns = [
     # The dashboards (staffing/views/dashboard.py): the pilot's plan in force, or one plan.
     path("", dashboard.PilotDashboardView.as_view(), name="pilot-dashboard"),
+    # Before the plan's own addresses: "uusi" is no plan's short name here.
+    path("suunnitelmat/uusi/", plans.PlanCreateView.as_view(), name="plan-create"),
     path("suunnitelmat/<slug:plan>/", dashboard.PlanDashboardView.as_view(), name="plan-dashboard"),
     # Line items of every plan, filtered and exported (staffing/views/lists.py).
     path("rivit/", lists.AllocationListView.as_view(), name="allocation-list"),
     # Plans over time (staffing/views/plans.py) and their lines (staffing/views/lines.py).
     path("suunnitelmat/", plans.PlanListView.as_view(), name="plan-list"),
-    path("suunnitelmat/uusi/", plans.PlanCreateView.as_view(), name="plan-create"),
     path("vertailu/", plans.PlanCompareView.as_view(), name="plan-compare"),
     path("suunnitelmat/<slug:plan>/muokkaa/", plans.PlanEditView.as_view(), name="plan-edit"),
     path("suunnitelmat/<slug:plan>/kopioi/", plans.PlanCopyView.as_view(), name="plan-copy"),
