@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("municipalities", "0006_text_date_rules_history"),
+        ("municipalities", "0007_statfin_measures_release_date"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -18,7 +18,7 @@ def keep_approval_counts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("staffing", "0009_text_date_rules_history"),
+        ("staffing", "0010_statfin_measure_choices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
