@@ -91,7 +91,11 @@ class PlanCreateView(OnceOnlyFormMixin, PilotAccessMixin, FormView):
 
     @cached_property
     def current(self):
-        return current_plan(StaffingPlan.objects.filter(pilot=self.pilot).select_related("pilot"))
+        """The approved plan in force, the one a new plan may start from."""
+        approved = StaffingPlan.objects.filter(
+            pilot=self.pilot, status=StaffingPlan.Status.APPROVED
+        ).select_related("pilot")
+        return current_plan(approved)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "has_current": self.current is not None}

@@ -268,6 +268,7 @@ def test_plan_list_sorts_by_every_orderable_column(client, world, column):
 
 
 def test_coordinator_creates_an_empty_plan_pinned_or_following(client, world):
+    approve(world)
     client.force_login(world.coordinator)
     url = pilot_url("staffing:plan-create", world)
     page = client.get(url).content.decode()
