@@ -1,9 +1,14 @@
 """A database rule whose message belongs to one field of the form, and check constraints
-validated in one query."""
+validated together: in Python when their conditions are plain comparisons of the row's own
+fields, else in one query."""
 
-from django.core.exceptions import FieldError, ValidationError
+import datetime
+import operator
+from decimal import Decimal
+
+from django.core.exceptions import FieldError, FieldDoesNotExist, ValidationError
 from django.db import models, router
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 class FieldCheckConstraint(models.CheckConstraint):
@@ -40,10 +45,86 @@ class FieldCheckConstraint(models.CheckConstraint):
         return type(self)(*args, field=self.field, **kwargs)
 
 
+class Unknown(Exception):
+    """A condition `evaluate` cannot decide in Python: the database decides it."""
+
+
+_COMPARE = {
+    "exact": operator.eq,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+}
+# Values Python compares as SQL does (no collation, no time zone, no float rounding).
+_ORDERED = (int, Decimal, datetime.date)
+
+
+def _value(instance, name: str):
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        raise Unknown(name) from None
+    if not getattr(field, "concrete", False) or field.many_to_many:
+        raise Unknown(name)
+    return getattr(instance, field.attname)
+
+
+def _lookup(instance, key: str, expected) -> bool | None:
+    """One lookup of a Q (``fte__lte=F("x")``) on `instance`; None when SQL says unknown."""
+    name, _, lookup = key.partition("__")
+    lookup = lookup or "exact"
+    value = _value(instance, name)
+    if lookup == "isnull":
+        if not isinstance(expected, bool):
+            raise Unknown(key)
+        return (value is None) == expected
+    if lookup not in _COMPARE:
+        raise Unknown(key)
+    if isinstance(expected, F):
+        if "__" in expected.name:
+            raise Unknown(key)
+        expected = _value(instance, expected.name)
+    elif hasattr(expected, "resolve_expression"):
+        raise Unknown(key)
+    if value is None or expected is None:
+        return None  # a comparison with NULL is unknown
+    for side in (value, expected):
+        if isinstance(side, bool) or not isinstance(side, _ORDERED):
+            raise Unknown(key)
+    if isinstance(value, datetime.datetime) != isinstance(expected, datetime.datetime):
+        raise Unknown(key)
+    return _COMPARE[lookup](value, expected)
+
+
+def evaluate(condition: Q, instance) -> bool | None:
+    """A check constraint's condition on `instance` with SQL's three-valued logic (None is
+    unknown), for conditions of lookups on the row's own fields (exact, lt, lte, gt, gte with
+    numbers or dates, isnull) combined with AND, OR and NOT; `Unknown` for anything else."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(evaluate(child, instance))
+        else:
+            results.append(_lookup(instance, *child))
+    if condition.connector == Q.AND:
+        result = False if False in results else (None if None in results else True)
+    elif condition.connector == Q.OR:
+        result = True if True in results else (None if None in results else False)
+    else:
+        raise Unknown(condition.connector)
+    if condition.negated and result is not None:
+        result = not result
+    return result
+
+
 class ChecksInOneQuery:
-    """Model mixin: `full_clean()` tests all the model's check constraints in one query, and
+    """Model mixin: `full_clean()` tests all the model's check constraints together, and
     validates them one by one (Django's way: a query and a savepoint each) only when one fails,
-    for its message. A valid save then costs one query instead of three per constraint.
+    for its message. Conditions of plain comparisons of the row's own fields (`evaluate`) are
+    decided in Python, without a query; any other makes the whole one query. A valid save then
+    costs no query, or one, instead of three per constraint. The database's CHECKs stay the
+    last word.
 
     Together the conditions hold exactly when each does: a condition that is unknown (NULL)
     passes alone, and TRUE AND NULL is NULL, which passes too; any FALSE makes the whole FALSE.
@@ -79,6 +160,11 @@ class ChecksInOneQuery:
         ]
         if not conditions:
             return True
+        try:
+            # SQL passes a row whose condition is unknown (NULL), as Coalesce(…, True) does.
+            return all(evaluate(condition, self) is not False for condition in conditions)
+        except Unknown:
+            pass
         combined = conditions[0]
         for condition in conditions[1:]:
             combined &= condition

@@ -7,7 +7,6 @@ from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
-from django.forms.models import construct_instance
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +44,20 @@ class FteField(FinnishDecimalField):
         self.widget.attrs.setdefault("inputmode", "decimal")
 
 
+class KnownChoiceField(forms.ModelChoiceField):
+    """A choice of a row whose current value (`known`, the row the form's instance already
+    holds) is taken without a query when it is sent back unchanged; any other is looked up
+    in the field's queryset as usual."""
+
+    known = None
+
+    def to_python(self, value):
+        known = self.known
+        if known is not None and value not in self.empty_values and str(value) == str(known.pk):
+            return known
+        return super().to_python(value)
+
+
 class AllocationForm(forms.ModelForm):
     """A line item. `version` is the line's version the form was opened with.
 
@@ -57,11 +70,19 @@ class AllocationForm(forms.ModelForm):
     class Meta:
         model = Allocation
         fields = services.LINE_FIELDS
-        field_classes = {"fte": FteField, "client_work_fte": FteField}
+        field_classes = {
+            "fte": FteField,
+            "client_work_fte": FteField,
+            "service_need": KnownChoiceField,
+            "organisation": KnownChoiceField,
+        }
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, pilot, inline=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("service_need", "organisation"):  # read with the line
+                self.fields[name].known = self.instance._state.fields_cache.get(name)
         self.fields["serves_municipality"].queryset = Municipality.objects.in_pilot(pilot).order_by(
             "name_fi"
         )
@@ -128,8 +149,9 @@ class AllocationForm(forms.ModelForm):
 
     def _post_clean(self):
         # No model validation here (ModelForm's would run every constraint's query before the
-        # service runs them again): fill the instance only.
-        construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        # service runs them again), and the instance is left as it was read: the service sets
+        # the values (`line_fields`) on the line it claims and validates them once.
+        pass
 
     def line_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in services.LINE_FIELDS}

@@ -3,7 +3,9 @@ saving with history."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -118,13 +120,21 @@ def claim_plan(plan_id: int) -> None:
         raise PlanLocked()
 
 
-def claim_line(allocation_id: int, version: int) -> Allocation:
-    """Raise the line's version if it is still `version`; return the line as it now is."""
+def claim_line(allocation_id: int, version: int, seen: Allocation | None = None) -> Allocation:
+    """Raise the line's version if it is still `version`; return the line as it now is.
+
+    `seen` is the line as the caller read it before: when it has `version` too, the claim
+    proves nobody saved it since (every save raises the version), so a copy of it is the
+    line as it is, with what the caller loaded along (related rows, parts), and no query."""
     if not Allocation.claim(allocation_id, version=version):
         current = Allocation.objects.filter(pk=allocation_id).first()
         raise StaleEdit(
             LINE_GONE_MESSAGE if current is None else STALE_LINE_MESSAGE, current=current
         )
+    if seen is not None and seen.pk == allocation_id and seen.version == version:
+        line = copy.copy(seen)  # the caller's object stays as it was if the save fails
+        line.version = version + 1
+        return line
     return Allocation.objects.select_related("plan", "serves_group").get(pk=allocation_id)
 
 
@@ -138,15 +148,18 @@ def as_version(version) -> int:
 # --- saving with history ------------------------------------------------------------------------
 
 
-def save(instance, user, reason: str | None = None) -> None:
-    """Save in a savepoint, with `user` (and `reason`) on the history record. The database
-    has the last word (a constraint or the part-within-line trigger): the rules should have
-    caught it first, but a user never sees a crash."""
+def save(instance, user, reason: str | None = None, *, savepoint: bool = True) -> None:
+    """Save (in a savepoint unless `savepoint` is False), with `user` (and `reason`) on the
+    history record. The database has the last word (a constraint or the part-within-line
+    trigger): the rules should have caught it first, but a user never sees a crash.
+
+    Without a savepoint the error leaves the caller's transaction unusable: only a caller
+    whose own atomic block ends with the ValidationError (and so is undone) passes False."""
     instance._history_user = user
     if reason:
         instance._change_reason = reason
     try:
-        with transaction.atomic():
+        with transaction.atomic() if savepoint else nullcontext():
             instance.save()
     except IntegrityError as error:
         if PART_WITHIN_LINE in str(error):

@@ -71,10 +71,22 @@ class PartsInvalid(ValidationError):
 # --- validation ---------------------------------------------------------------------------------
 
 
+def _loaded(line: Allocation, name: str) -> bool:
+    """Whether the foreign key `name` holds a row read from the database (a form's choice or
+    the line's own related row), which needs no query to prove it exists."""
+    related = line._state.fields_cache.get(name)
+    return (
+        related is not None
+        and not related._state.adding
+        and related.pk == getattr(line, f"{name}_id")
+    )
+
+
 def _validate_line(line: Allocation, pilot_id: int) -> None:
     """The FTE as typed and the pilot's own municipalities and groups, then the model's own
-    validation: field validators, foreign keys that must exist and the constraints (client
-    work within the FTE, one served), each rule with its message on its field."""
+    validation, once: field validators, foreign keys that must exist (unless read already)
+    and the constraints (client work within the FTE, one served; in Python, see
+    core.constraints), each rule with its message on its field."""
     errors: dict[str, list] = {}
     for field in ("fte", "client_work_fte"):
         try:
@@ -92,11 +104,21 @@ def _validate_line(line: Allocation, pilot_id: int) -> None:
         )
     if line.serves_group_id and line.serves_group.pilot_id != pilot_id:
         errors.setdefault("serves_group", []).append(_("This group belongs to another pilot."))
+    # full_clean's steps without its uniqueness checks and without proving again that rows
+    # just read exist. Fields already refused are left out, and with them the constraints
+    # that use them.
+    exclude = {"plan", "position", *errors}
+    loaded = {name for name in LINE_FOREIGN_KEYS if _loaded(line, name)}
     try:
-        # Fields already refused are left out, and with them the constraints that use them.
-        line.full_clean(exclude=["plan", "position", *errors], validate_unique=False)
+        line.clean_fields(exclude=exclude | loaded)
     except ValidationError as error:
-        collect(errors, error)
+        error.update_error_dict(errors)
+        exclude.update(error.error_dict)
+    try:
+        line.clean()
+        line.validate_constraints(exclude=exclude)
+    except ValidationError as error:
+        error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
 
@@ -171,7 +193,7 @@ def _write_parts(line: Allocation, parts: list[PartInput], user) -> None:
         ):
             continue  # unchanged: no history record
         part.label, part.fte, part.shared_with = change.label, change.fte, change.shared_with
-        save(part, user)
+        save(part, user, savepoint=False)
 
 
 def allocation_create(
@@ -185,7 +207,7 @@ def allocation_create(
         _validate_line(line, plan.pilot_id)
         parts = _prepare_parts(line, parts)
         line.position = next_position(Allocation.objects.filter(plan_id=plan.pk))
-        save(line, user)
+        save(line, user, savepoint=False)  # an error undoes this whole atomic block
         _write_parts(line, parts, user)
     return line
 
@@ -204,19 +226,22 @@ def allocation_update(
     version = as_version(version)
     with transaction.atomic():
         claim_plan(allocation.plan_id)
-        line = claim_line(allocation.pk, version)
+        line = claim_line(allocation.pk, version, seen=allocation)
         old_fte = line.fte
         set_fields(line, fields, LINE_FIELDS)
         _validate_line(line, line.plan.pilot_id)
         parts = _prepare_parts(line, parts)
         # The part-within-line trigger checks every statement: a line that grows is saved
-        # before its parts, a line that shrinks after them.
+        # before its parts, a line that shrinks after them. An error undoes the whole block,
+        # so no save needs a savepoint of its own.
         if line.fte >= old_fte:
-            save(line, user, reason)
+            save(line, user, reason, savepoint=False)
             _write_parts(line, parts, user)
         else:
             _write_parts(line, parts, user)
-            save(line, user, reason)
+            save(line, user, reason, savepoint=False)
+    if parts:  # written: read them again when shown
+        getattr(line, "_prefetched_objects_cache", {}).pop("parts", None)
     return line
 
 
@@ -225,7 +250,7 @@ def allocation_delete(*, allocation: Allocation, version, user) -> None:
     version = as_version(version)
     with transaction.atomic():
         claim_plan(allocation.plan_id)
-        line = claim_line(allocation.pk, version)
+        line = claim_line(allocation.pk, version, seen=allocation)
         for part in line.parts.all():
             delete(part, user)
         delete(line, user)

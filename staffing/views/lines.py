@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -196,10 +197,18 @@ class AllocationUpdateView(AllocationFormMixin, FormView):
 
     @cached_property
     def allocation(self) -> Allocation:
-        return get_object_or_404(lines_with_parts(), plan=self.plan, pk=self.kwargs["pk"])
+        line = get_object_or_404(lines_with_parts(), plan=self.plan, pk=self.kwargs["pk"])
+        line.plan = self.plan  # the service reads the line's plan: no query for it
+        return line
 
     def form_prefix(self):
         return f"line-{self.kwargs['pk']}"
+
+    # The service's own transaction is all a save needs (its version claims refuse a stale
+    # one): no transaction around the whole request, whose savepoints would cost queries.
+    @method_decorator(transaction.non_atomic_requests)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -241,12 +250,8 @@ class AllocationUpdateView(AllocationFormMixin, FormView):
             return HttpResponseRedirect(self.plan_edit_url(f"line-{line.pk}"))
         if line.service_need_id != old_need:
             return self.htmx_panels(retarget_lines=True)  # it moves to another group
-        context = {
-            "pilot": self.pilot,
-            "plan": self.plan,
-            "editable": True,
-            "line": fresh_line(line.pk),
-        }
+        # The saved line holds what its row shows (the form's choices, the parts read with it).
+        context = {"pilot": self.pilot, "plan": self.plan, "editable": True, "line": line}
         return self.htmx_panels(render_to_string("staffing/allocation_row.html", context, request))
 
     def stale(self, form, refused: services.StaleEdit):

@@ -18,6 +18,7 @@ from ..reports.capacity import capacity_panel
 from ..reports.counts import counts_note
 from ..selectors.figures import plan_figures
 from ..selectors.lines import plan_lines
+from ..selectors.statistics import pilot_statistics
 
 
 def is_htmx(request) -> bool:
@@ -75,7 +76,9 @@ class PlanPanelsMixin:
     scenario). htmx responses swap them out of band (hx-swap-oob)."""
 
     def panel_context(self, *, lines=True, **extra):
-        figures = plan_figures(self.plan)
+        # The pilot's statistics once, for the totals' counts and the capacity panel.
+        statistics = pilot_statistics(self.pilot)
+        figures = plan_figures(self.plan, statistics=statistics)
         context = {
             "pilot": self.pilot,
             "plan": self.plan,
@@ -83,7 +86,7 @@ class PlanPanelsMixin:
             "editable": self.can_edit and not self.plan.is_locked,
             "figures": figures,
             "counts": counts_note(figures),
-            "capacity": capacity_panel(figures),
+            "capacity": capacity_panel(figures, statistics=statistics),
         }
         if lines:
             context["groups"] = [
