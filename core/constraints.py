@@ -6,7 +6,7 @@ import datetime
 import operator
 from decimal import Decimal
 
-from django.core.exceptions import FieldError, FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import models, router
 from django.db.models import F, Q
 

@@ -66,9 +66,7 @@ def test_anything_else_is_left_to_the_database(condition):
 def test_dates_compare_but_a_date_with_a_datetime_does_not():
     assert evaluate(Q(a__lte=F("b")), _Dated(datetime.date(2025, 1, 1), datetime.date(2025, 2, 1)))
     with pytest.raises(Unknown):
-        evaluate(
-            Q(a__lte=F("b")), _Dated(datetime.date(2025, 1, 1), datetime.datetime(2025, 2, 1))
-        )
+        evaluate(Q(a__lte=F("b")), _Dated(datetime.date(2025, 1, 1), datetime.datetime(2025, 2, 1)))
 
 
 class _Dated:
@@ -85,9 +83,7 @@ class _Dated:
         self.a, self.b = a, b
 
 
-FTES = st.one_of(
-    st.none(), st.decimals(min_value=-200, max_value=200, places=2, allow_nan=False)
-)
+FTES = st.one_of(st.none(), st.decimals(min_value=-200, max_value=200, places=2, allow_nan=False))
 
 
 @pytest.mark.django_db
