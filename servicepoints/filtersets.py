@@ -24,7 +24,9 @@ class ServicePointFilterSet(django_filters.FilterSet):
         empty_label=_("all"),
     )
     organisation = django_filters.ModelChoiceFilter(
-        label=capfirst(_("organisation")), queryset=Organisation.objects.all(), empty_label=_("all")
+        label=capfirst(_("organisation")),
+        queryset=Organisation.objects.none(),
+        empty_label=_("all"),
     )
     kind = django_filters.ChoiceFilter(
         label=capfirst(_("kind")), choices=ServicePoint.Kind.choices, empty_label=_("all")
@@ -49,6 +51,11 @@ class ServicePointFilterSet(django_filters.FilterSet):
         self.filters["municipality"].queryset = Municipality.objects.in_pilot(pilot).order_by(
             "name_fi"
         )
+        # The pilot's own organisations, those of its service points: not every organisation
+        # of the country (a list that grew with the data, and choices that find nothing).
+        self.filters["organisation"].queryset = Organisation.objects.filter(
+            pk__in=ServicePoint.objects.filter(pilot=pilot).values("organisation")
+        ).order_by("name")
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(

@@ -653,3 +653,21 @@ def test_days_and_persons_take_a_comma_or_a_point_in_any_language(as_role, area,
         Decimal("2.5"),
         Decimal("2.5"),
     )
+
+
+def test_organisation_filter_offers_only_the_pilots_own_organisations(as_role, area, other_pilot):
+    """The filter lists the organisations of this pilot's service points, not every one of
+    the country; another's organisation in the address finds nothing and breaks nothing."""
+    from tests.factories.staffing import OrganisationFactory
+
+    elsewhere = OrganisationFactory(name="Muualla oy")
+    ServicePointFactory(pilot=other_pilot, name="Toisen piste", organisation=elsewhere)
+    OrganisationFactory(name="Ei pisteitä")
+    client = as_role("coordinator")
+    path = url("servicepoints:servicepoint-list", area)
+    field = client.get(path).context["filter"].form.fields["organisation"]
+    assert list(field.queryset) == [area.organisation]
+    response = client.get(path, {"organisation": elsewhere.pk})
+    assert response.status_code == 200
+    assert "Alakylän virasto" not in response.content.decode()
+    assert "Toisen piste" not in response.content.decode()
