@@ -5,9 +5,13 @@ base template, bench/urls.py) and a bulk_create with history of the same rows.
 
 Seed scale is the fixtures (two pilots); national scale adds 45 employment areas. Each page's
 median is printed with its ratio to the floor; then the national/seed ratios, the import of
-17 580 counts against bulk_create_with_history of those rows, and a short load (8 connections)
-against a gunicorn started on a free local port. The data lives in a throwaway database
-(SQLite unless DATABASE_URL names PostgreSQL). Nothing here asserts a time.
+17 580 counts against bulk_create_with_history of those rows, an inline (htmx) line save
+against the floor (both in process), and a short load (8 connections each) of the floor, the
+national home, an area's dashboard and its line list against a gunicorn started on a free
+local port, with p50/p99/errors and each p99 against the floor's. The data lives in a
+throwaway database (SQLite unless DATABASE_URL names PostgreSQL, e.g.
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/kokeilu_bench: the run makes test_kokeilu_bench
+and drops it). Nothing here asserts a time.
 """
 
 import argparse
@@ -49,7 +53,10 @@ TARGETS = {
     "national dashboard / seed dashboard": 1.2,
     "national home / seed home": 1.5,
     "import / bulk_create with history": 2.0,
+    "inline line save / floor": 2.0,
 }
+LOAD_P99_TARGET = 5.0  # each page's p99 under load against the floor's p99
+SAVE_QUERIES_TARGET = 15
 
 
 def timed(function, repeat: int) -> tuple[float, int]:
@@ -141,6 +148,74 @@ def imports(user, rows, repeat: int) -> tuple[float, float]:
     return service, floor
 
 
+def line_save(client, plan, repeat: int) -> tuple[float, int, float]:
+    """Median and queries of an inline (htmx) save of one line of `plan`, and the median of
+    the floor, both in process (the test client: no CSRF token to fetch)."""
+    from staffing.models import Allocation, StaffingPlan
+
+    StaffingPlan.objects.filter(pk=plan.pk).update(status=StaffingPlan.Status.DRAFT)
+    line = Allocation.objects.filter(plan=plan).order_by("position").first()
+    url = reverse(
+        "staffing:allocation-edit",
+        kwargs={"pilot": plan.pilot.slug, "plan": plan.slug, "pk": line.pk},
+    )
+    prefix = f"line-{line.pk}"
+    state = {"version": line.version, "turn": 0}
+
+    def save():
+        state["turn"] += 1
+        data = {
+            "service_need": line.service_need_id or "",
+            "organisation": line.organisation_id,
+            "role_title": line.role_title,
+            "fte": "0,80" if state["turn"] % 2 else "0,75",
+            "client_work_fte": "0,50",
+            "serves_municipality": line.serves_municipality_id or "",
+            "serves_group": line.serves_group_id or "",
+            "note": "",
+            "version": state["version"],
+        }
+        response = client.post(
+            url, {f"{prefix}-{k}": v for k, v in data.items()}, HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 200 and b"data-version" in response.content, url
+        state["version"] += 1
+
+    floor_url = reverse("bench-bare")
+    floor, _queries = timed(lambda: client.get(floor_url), repeat)
+    median, queries = timed(save, repeat)
+    print(f"{'save':<9} {'floor (bare page), in process':<34} {floor * 1000:8.1f} ms")
+    print(
+        f"{'save':<9} {'inline line save (htmx)':<34} {median * 1000:8.1f} ms"
+        f"  {median / floor:5.1f}× floor  {queries:4d} queries (target ≤ {SAVE_QUERIES_TARGET})"
+    )
+    return median, queries, floor
+
+
+def under_load(server, pages: dict[str, str], connections: int, seconds: float) -> dict:
+    """Each page in turn under `connections` connections for `seconds`; the floor first, and
+    each page's p99 against the floor's."""
+    results = {}
+    for label, url in pages.items():
+        result = results[label] = load.drive(
+            server.port, url, server.cookie, connections=connections, seconds=seconds
+        )
+        ratio = result["p99"] / results["floor (bare page)"]["p99"]
+        verdict = "ok" if ratio <= LOAD_P99_TARGET and result["errors"] == 0 else "OVER"
+        print(
+            f"{'load':<9} {label:<34} {result['requests']:5d} requests"
+            f" ({result['per_second']:5.1f}/s)  p50 {result['p50'] * 1000:7.1f} ms"
+            f"  p99 {result['p99'] * 1000:7.1f} ms  {ratio:5.1f}× floor p99"
+            f"  errors {result['errors']}"
+            + (
+                ""
+                if label.startswith("floor")
+                else f"  (target ≤ {LOAD_P99_TARGET:.0f}×, 0) {verdict}"
+            )
+        )
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--areas", type=int, default=45)
@@ -190,19 +265,27 @@ def main():
         area = areas[len(areas) // 2].slug
         national = pages(server, "national", {"Kokkola": SEED_PILOT, "area": area}, args.repeat)
 
-        url = reverse("staffing:pilot-dashboard", kwargs={"pilot": SEED_PILOT})
-        result = load.drive(
-            port, url, server.cookie, connections=args.connections, seconds=args.seconds
-        )
-        print(
-            f"load      {args.connections} connections × {args.seconds:.0f} s, Kokkola dashboard:"
-            f" {result['requests']} requests ({result['per_second']:.1f}/s),"
-            f" p50 {result['p50'] * 1000:.1f} ms, p99 {result['p99'] * 1000:.1f} ms,"
-            f" errors {result['errors']}"
+        print(f"load: {args.connections} connections × {args.seconds:.0f} s each, national scale")
+        under_load(
+            server,
+            {
+                "floor (bare page)": reverse("bench-bare"),
+                "home": reverse("home"),
+                "area dashboard": reverse("staffing:pilot-dashboard", kwargs={"pilot": area}),
+                "area lines": reverse("staffing:allocation-list", kwargs={"pilot": area}),
+            },
+            args.connections,
+            args.seconds,
         )
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
         gunicorn = None
+
+        from staffing.models import StaffingPlan
+
+        save, save_queries, save_floor = line_save(
+            client, StaffingPlan.objects.get(pilot__slug=area), args.repeat
+        )
 
         members = Municipality.objects.filter(pilots__isnull=False).distinct()
         rows = data.import_rows(members[: args.municipalities], args.import_dates)
@@ -216,10 +299,16 @@ def main():
             / seed["Kokkola dashboard"],
             "national home / seed home": national["home"] / seed["home"],
             "import / bulk_create with history": service / floor,
+            "inline line save / floor": save / save_floor,
         }
         for label, ratio in ratios.items():
             verdict = "ok" if ratio <= TARGETS[label] else "OVER"
             print(f"{label:<40} {ratio:5.2f}×  (target ≤ {TARGETS[label]}×) {verdict}")
+        verdict = "ok" if save_queries <= SAVE_QUERIES_TARGET else "OVER"
+        print(
+            f"{'inline line save, queries':<40} {save_queries:5d}   "
+            f"(target ≤ {SAVE_QUERIES_TARGET}) {verdict}"
+        )
     finally:
         if gunicorn is not None:
             gunicorn.terminate()
