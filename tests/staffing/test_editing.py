@@ -769,9 +769,9 @@ def test_refused_htmx_row_save_changes_nothing(client, world, overrides, field, 
 
 # --- pinned query counts ------------------------------------------------------------------------
 
-EDIT_PAGE_QUERIES = 22  # the statistics once for the totals and the capacity panel
+EDIT_PAGE_QUERIES = 23  # the statistics once for the totals and the capacity panel
 ROW_FORM_QUERIES = 12  # no transaction around the request (the service has its own)
-ROW_SAVE_QUERIES = 22  # the row, totals and capacity panel (out of band); validated once
+ROW_SAVE_QUERIES = 23  # the row, totals and capacity panel (out of band); validated once
 LINE_PAGE_QUERIES = 15
 
 

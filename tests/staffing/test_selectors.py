@@ -289,15 +289,14 @@ def count_queries(function):
 @pytest.mark.parametrize(
     ("name", "call", "pinned"),
     [
-        # plan_figures reads the serving relation itself now (one query the pages made); the
-        # service needs only when a page asks (PlanFigures.service_needs).
-        ("plan_figures", lambda pilot, plan: plan_figures(plan), 7),
+        # plan_figures reads the serving relation itself now (one query the pages made).
+        ("plan_figures", lambda pilot, plan: plan_figures(plan), 8),
         (
             "pool_splits",
             lambda pilot, plan: pool_splits(
                 plan, structure=plan_figures(plan).structure, clients={}
             ),
-            8,
+            9,
         ),
         ("reconcile_pilot", lambda pilot, plan: reconcile_pilot(pilot), 9),
         ("pilot_summaries", lambda pilot, plan: pilot_summaries(Pilot.objects.all()), 4),
