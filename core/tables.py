@@ -1,9 +1,12 @@
 """The shared base of every listing: Bootstrap look, Finnish numbers, CSV and XLSX export."""
 
-import csv
+import datetime
+import io
 import re
+from decimal import Decimal
 
 import django_tables2 as tables
+import openpyxl
 import tablib
 from django.core.paginator import Paginator
 from django.utils import formats
@@ -95,6 +98,18 @@ class BaseTable(tables.Table):
         return html
 
 
+class DateColumn(tables.DateColumn):
+    """A date shown d.m.yyyy on the page and kept a real date in exports (an XLSX date cell,
+    d.m.yyyy in the Excel CSV, ISO 8601 in the RFC 4180 CSV)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", "j.n.Y")
+        super().__init__(*args, **kwargs)
+
+    def value(self, value):
+        return value
+
+
 class NumberColumn(tables.Column):
     """A right-aligned Decimal column: formatted on the page, a real number in exports."""
 
@@ -153,16 +168,96 @@ def safe_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
     return safe
 
 
+#: Export formats every export offers, the default first: a CSV that Finnish Excel opens in
+#: columns (";", decimal comma, UTF-8 byte-order mark), a plain RFC 4180 CSV (",", decimal
+#: point, ISO dates) for other programs, and XLSX with real numbers and dates.
+EXPORT_FORMATS = ("csv", "csv-rfc4180", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "csv-rfc4180": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXTENSIONS = {"csv": "csv", "csv-rfc4180": "csv", "xlsx": "xlsx"}
+EXPORT_LABELS = {
+    "csv": _("CSV (Excel)"),
+    "csv-rfc4180": _("CSV (RFC 4180)"),
+    "xlsx": _("XLSX"),
+}
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def _csv_field(value, *, delimiter: str, decimal: str, date_format: str) -> str:
+    """One CSV field: numbers and dates bare (the spreadsheet reads them as such), every text
+    quoted, so no delimiter or line break inside a text can split it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        value = str(value)
+    elif isinstance(value, int):
+        return str(value)
+    elif isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.replace(".", decimal) if decimal != "." else text
+    elif isinstance(value, datetime.datetime):
+        return value.strftime(date_format + " %H:%M")
+    elif isinstance(value, datetime.date):
+        return value.strftime(date_format) if date_format else value.isoformat()
+    text = str(value)
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _csv(dataset: tablib.Dataset, *, delimiter: str, decimal: str, date_format: str) -> str:
+    def line(values):
+        return delimiter.join(
+            _csv_field(value, delimiter=delimiter, decimal=decimal, date_format=date_format)
+            for value in values
+        )
+
+    lines = []
+    if dataset.headers:
+        lines.append(line(dataset.headers))
+    lines.extend(line(row) for row in dataset)
+    return "".join(text + "\r\n" for text in lines)
+
+
+def _xlsx(dataset: tablib.Dataset) -> bytes:
+    """tablib's XLSX with Finnish date formats on the date cells (the cells are real dates)."""
+    workbook = openpyxl.load_workbook(io.BytesIO(dataset.export("xlsx")))
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, datetime.datetime):
+                    cell.number_format = "d.m.yyyy h:mm"
+                elif isinstance(cell.value, datetime.date):
+                    cell.number_format = "d.m.yyyy"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def export_dataset(dataset: tablib.Dataset, export_format: str):
-    """The neutralised rows in `export_format`; a CSV quotes every text field, so no
-    delimiter inside a text can split it, whichever delimiter the spreadsheet splits on."""
+    """The neutralised rows in `export_format` (one of `EXPORT_FORMATS`)."""
     safe = safe_dataset(dataset)
     if export_format == "csv":
-        return safe.export("csv", quoting=csv.QUOTE_NONNUMERIC)
-    return safe.export(export_format)
+        return BYTE_ORDER_MARK + _csv(safe, delimiter=";", decimal=",", date_format="%-d.%-m.%Y")
+    if export_format == "csv-rfc4180":
+        return _csv(safe, delimiter=",", decimal=".", date_format="")
+    if export_format == "xlsx":
+        return _xlsx(safe)
+    raise ValueError(f"unknown export format {export_format!r}")
+
+
+def export_filename(name: str, export_format: str) -> str:
+    return f"{name}.{EXTENSIONS[export_format]}"
 
 
 class SafeTableExport(TableExport):
+    FORMATS = CONTENT_TYPES
+
+    @classmethod
+    def is_valid_format(cls, export_format):
+        return export_format in CONTENT_TYPES
+
     def export(self):
         return export_dataset(self.dataset, self.format)
 
@@ -186,11 +281,11 @@ class ExportTableMixin(ExportMixin):
     export_class = SafeTableExport
     # django-tables2 takes the view's paginator_class (MultipleObjectMixin's attribute).
     paginator_class = BoundedPaginator
-    export_formats = ("csv", "xlsx")
+    export_formats = EXPORT_FORMATS
     export_name = "kokeilu"
 
     def get_export_filename(self, export_format):
-        return f"{self.get_export_name()}.{export_format}"
+        return export_filename(self.get_export_name(), export_format)
 
     def get_export_name(self):
         return self.export_name

@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import BaseTable, NumberColumn
+from core.tables import BaseTable, DateColumn, NumberColumn
 
 from .models import ClientStatistic
 
@@ -11,7 +11,7 @@ from .models import ClientStatistic
 class ClientStatisticTable(BaseTable):
     """Client counts of a pilot's municipalities on each statistics date."""
 
-    date = tables.DateColumn(verbose_name=_("Date"), format="j.n.Y")
+    date = DateColumn(verbose_name=_("Date"), format="j.n.Y")
     municipality = tables.Column(
         verbose_name=_("Municipality"), order_by=("municipality__name_fi",)
     )

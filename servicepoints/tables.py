@@ -5,7 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core import formatting
-from core.tables import BaseTable, NumberColumn
+from core.tables import BaseTable, DateColumn, NumberColumn
 
 from .models import ServicePoint
 from .selectors import rhythm, schedule_of
@@ -42,7 +42,7 @@ class ServicePointTable(BaseTable):
     )
     serves = tables.Column(verbose_name=capfirst(_("serves")), empty_values=(), orderable=False)
     placement_count = NumberColumn(kind="count", verbose_name=capfirst(_("placements")))
-    closed_on = tables.DateColumn(
+    closed_on = DateColumn(
         verbose_name=capfirst(_("closed on")), short=True, default=formatting.EMPTY
     )
 

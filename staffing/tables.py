@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import formatting
-from core.tables import BaseTable, NumberColumn
+from core.tables import BaseTable, DateColumn, NumberColumn
 
 from .models import Allocation, StaffingPlan
 
@@ -48,7 +48,7 @@ class PilotSummaryTable(BaseTable):
         attrs={"td": {"class": "fw-semibold"}},
     )
     region = tables.Column(verbose_name=_("Region"))
-    statistics_date = tables.DateColumn(verbose_name=_("Statistics date"), format="j.n.Y")
+    statistics_date = DateColumn(verbose_name=_("Statistics date"), format="j.n.Y")
     clients = NumberColumn(kind="count", verbose_name=_("Clients"))
     clients_change = ChangeColumn(verbose_name=_("Change since previous date"))
     fte = NumberColumn(kind="fte", verbose_name=_("FTE"))
@@ -135,8 +135,8 @@ class PlanTable(BaseTable):
     status = tables.TemplateColumn(
         template_name="staffing/plan_list_status.html", verbose_name=_("Status")
     )
-    valid_from = tables.DateColumn(verbose_name=_("Valid from"), format="j.n.Y")
-    valid_to = tables.DateColumn(verbose_name=_("Valid to"), format="j.n.Y")
+    valid_from = DateColumn(verbose_name=_("Valid from"), format="j.n.Y")
+    valid_to = DateColumn(verbose_name=_("Valid to"), format="j.n.Y")
     based_on = tables.Column(verbose_name=_("Copied from"), accessor="based_on__name")
     fte = NumberColumn(verbose_name=_("FTE"), kind="fte", orderable=False)
     client_work_fte = NumberColumn(verbose_name=_("Client-work FTE"), kind="fte", orderable=False)

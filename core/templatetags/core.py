@@ -4,6 +4,7 @@
 from django import template
 
 from core import formatting
+from core.tables import EXPORT_LABELS
 
 register = template.Library()
 
@@ -31,3 +32,9 @@ def number(value, places=None):
 @register.filter
 def percent(value, places=1):
     return formatting.format_percent(value, int(places))
+
+
+@register.filter
+def export_label(export_format):
+    """The button text of an export format ("CSV (Excel)", "CSV (RFC 4180)", "XLSX")."""
+    return EXPORT_LABELS.get(export_format, str(export_format).upper())

@@ -8,17 +8,14 @@ import tablib
 from django.http import HttpResponse
 from django.utils.translation import gettext
 
-from core.tables import export_dataset
+from core.tables import CONTENT_TYPES, export_dataset, export_filename
 
 from ..models import Organisation
 from ..rounding import quantize
 from .capacity import capacity_dataset, capacity_panel
 from .dashboard import PlanDashboard, caseload_status_text, caseload_value
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+__all__ = ["CONTENT_TYPES", "EXPORTS", "export_response"]
 
 
 def _rounded(value: Decimal | None, places: int) -> Decimal | None:
@@ -182,5 +179,7 @@ def export_response(dataset: tablib.Dataset, *, filename: str, export_format: st
     response = HttpResponse(
         export_dataset(dataset, export_format), content_type=CONTENT_TYPES[export_format]
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{export_format}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{export_filename(filename, export_format)}"'
+    )
     return response

@@ -120,9 +120,13 @@ def test_sortable(seeded, client, manager, sort, expected):
 def test_export_holds_what_the_page_shows(seeded, client, manager):
     client.force_login(manager)
     page = [texts(row) for row in pilot_rows(home(client, name="kunta"))]
-    csv_data = csv_rows(home(client, name="kunta", _export="csv"))
+    csv_data = csv_rows(home(client, name="kunta", _export="csv-rfc4180"))
+    excel_data = csv_rows(home(client, name="kunta", _export="csv"))
     xlsx_data = xlsx_rows(home(client, name="kunta", _export="xlsx"))
     assert len(page) == len(csv_data) - 1 == len(xlsx_data) - 1 == 1
+    # Excel's CSV: the same figures (read back with decimal points), the date as Finns write it.
+    assert excel_data[1][2] == "5.11.2020"
+    assert excel_data[1][:2] + excel_data[1][3:] == csv_data[1][:2] + csv_data[1][3:]
     assert csv_data[1][:9] == [
         KOKKOLA,
         "Keski-Pohjanmaa",
@@ -134,7 +138,8 @@ def test_export_holds_what_the_page_shows(seeded, client, manager):
         "95.7",
         "",
     ]
-    assert xlsx_data[1][:4] == [KOKKOLA, "Keski-Pohjanmaa", "2020-11-05", 2622]
+    # XLSX: a real date and real numbers.
+    assert xlsx_data[1][:4] == [KOKKOLA, "Keski-Pohjanmaa", datetime.datetime(2020, 11, 5), 2622]
     assert xlsx_data[1][5:8] == [33.75, 27.4, 95.7]
 
 

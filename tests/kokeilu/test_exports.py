@@ -44,15 +44,17 @@ def test_safe_dataset_keeps_numbers_and_shape():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("export_format", ["csv", "csv-rfc4180", "xlsx"])
 def test_line_item_export_keeps_a_typed_formula_as_text(client, admin_user, export_format):
     line = AllocationFactory(role_title=ATTACK, note="+cmd|' /C calc'!A0")
     client.force_login(admin_user)
     url = reverse("staffing:allocation-list", kwargs={"pilot": line.plan.pilot.slug})
     response = client.get(url, {"_export": export_format})
     assert response.status_code == 200
-    if export_format == "csv":
-        cells = [cell for row in csv.reader(io.StringIO(response.content.decode())) for cell in row]
+    if export_format.startswith("csv"):
+        delimiter = ";" if export_format == "csv" else ","
+        text = io.StringIO(response.content.decode("utf-8-sig"))
+        cells = [cell for row in csv.reader(text, delimiter=delimiter) for cell in row]
         assert "'" + ATTACK in cells
         assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
     else:

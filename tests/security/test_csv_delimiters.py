@@ -41,21 +41,34 @@ def test_a_formula_after_a_delimiter_inside_a_text_is_neutralised(value, expecte
 
 
 @pytest.mark.django_db
-def test_line_item_csv_splits_into_no_formula_cell_on_any_delimiter(client, admin_user):
+@pytest.mark.parametrize(("export_format", "own_delimiter"), [("csv", ";"), ("csv-rfc4180", ",")])
+def test_line_item_csv_splits_into_no_formula_cell_on_any_delimiter(
+    client, admin_user, export_format, own_delimiter
+):
     line = AllocationFactory(role_title=ROLE, note=NOTE)
     client.force_login(admin_user)
     url = reverse("staffing:allocation-list", kwargs={"pilot": line.plan.pilot.slug})
-    content = client.get(url, {"_export": "csv"}).content.decode()
+    content = client.get(url, {"_export": export_format}).content.decode("utf-8-sig")
     for delimiter in (",", ";", "\t"):
         cells = cells_split_on(content, delimiter)
         assert not [cell for cell in cells if cell.lstrip("\r\n").startswith(FORMULA)], delimiter
-    assert "Ohjaaja;'=cmd|' /C calc'!A0" in cells_split_on(content, ",")
+    assert "Ohjaaja;'=cmd|' /C calc'!A0" in cells_split_on(content, own_delimiter)
 
 
-def test_dashboard_csv_quotes_every_text_and_keeps_numbers():
-    dataset = tablib.Dataset(headers=["Organisaatio", "HTV"])
-    dataset.append([ROLE, Decimal("1.5")])
-    content = export_response(dataset, filename="t", export_format="csv").content.decode()
-    assert content.splitlines()[1] == "\"Ohjaaja;'=cmd|' /C calc'!A0\",1.5"
+@pytest.mark.parametrize(
+    ("export_format", "line"),
+    [
+        ("csv", "\"Ohjaaja;'=cmd|' /C calc'!A0\";1,5;-2,25"),
+        ("csv-rfc4180", "\"Ohjaaja;'=cmd|' /C calc'!A0\",1.5,-2.25"),
+    ],
+)
+def test_dashboard_csv_quotes_every_text_and_keeps_numbers(export_format, line):
+    dataset = tablib.Dataset(headers=["Organisaatio", "HTV", "Ero"])
+    dataset.append([ROLE, Decimal("1.5"), Decimal("-2.25")])
+    content = export_response(dataset, filename="t", export_format=export_format).content
+    content = content.decode("utf-8-sig")
+    assert content.splitlines()[1] == line
     for delimiter in (",", ";", "\t"):
-        assert not [c for c in cells_split_on(content, delimiter) if c.startswith(FORMULA)]
+        assert not [
+            c for c in cells_split_on(content, delimiter) if c.startswith(("=", "+", "@"))
+        ]

@@ -229,7 +229,7 @@ def test_list_exports_csv_and_xlsx_with_exact_numbers(as_role, area, english):
     area.point.save()
     client = as_role("manager")
     path = url("servicepoints:servicepoint-list", area)
-    csv = client.get(path, {"_export": "csv"})
+    csv = client.get(path, {"_export": "csv-rfc4180"})
     assert csv["Content-Disposition"].endswith('toimipisteet-testikokeilu.csv"')
     lines = csv.content.decode().splitlines()
     assert lines[0].startswith(
@@ -240,6 +240,10 @@ def test_list_exports_csv_and_xlsx_with_exact_numbers(as_role, area, english):
         '"Alakylän virasto","Alakylä","Alakylä","office","Kirkkotie 1, 69100 Alakylä",13,'
     )
     assert "about 3 days a week" in lines[1]
+    # The default CSV is for Excel: a byte-order mark, ";" and the same quoting.
+    excel = client.get(path, {"_export": "csv"}).content.decode("utf-8")
+    assert excel.startswith('\ufeff"Name";"Municipality";"Organisation";')
+    assert '"Kirkkotie 1, 69100 Alakylä";13;' in excel
 
     xlsx = client.get(path, {"_export": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
