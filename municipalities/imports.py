@@ -5,11 +5,16 @@ Columns (the first row names them; order and letter case do not matter):
 =============  ==================================================================
 kuntanumero    municipality code, three digits with leading zeros ("009")
 paivamaara     statistics date, YYYY-MM-DD or d.m.yyyy
-mittari        measure code, e.g. ``clients`` or ``job_seekers`` (see `Measure`)
+mittari        measure: its code (``clients``, ``job_seekers``, see `Measure`) or its name in
+               Finnish, Swedish or English ("asiakkaat", "klienter", "job seekers")
 arvo           the count, a whole number ≥ 0
 arvio          approximate: kyllä/ei (also yes/no, true/false, 1/0, x/empty)
 lahde          source (free text, may be empty)
 =============  ==================================================================
+
+The client-count list's own export is accepted too (round trip): its headers, in any of the
+three languages, name the same columns ("Koodi", "Päivämäärä", "Mittari", "Määrä", "Arvio",
+"Lähde"; "≈" marks an approximate count).
 
 Other columns (e.g. the template's ``kunta``, the municipality's name) are ignored. Nothing is
 written here: `municipalities.services.client_counts_import` writes the checked rows.
@@ -17,11 +22,13 @@ written here: `municipalities.services.client_counts_import` writes the checked 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 import tablib
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import is_admin
@@ -30,6 +37,7 @@ from core.uploads import UploadError, csv_rows, xlsx_rows
 from .models import ClientStatistic, Measure, Pilot
 from .services import (
     DATE_MESSAGE,
+    UNKNOWN_MEASURE_MESSAGE,
     CountRow,
     check_count_rows,
     refused_counts,
@@ -43,9 +51,57 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 # The columns above and a few of the user's own (e.g. the template's municipality name).
 MAX_COLUMNS = 20
-YES = {"kyllä", "kylla", "k", "yes", "y", "true", "1", "x", "ja"}
+YES = {"kyllä", "kylla", "k", "yes", "y", "true", "1", "x", "ja", "≈"}
 NO = {"", "ei", "e", "no", "n", "false", "0", "nej"}
 SESSION_KEY = "statistics-import-{pilot}"
+LANGUAGES = ("fi", "sv", "en")
+#: The client-count list's columns (municipalities.tables) and the import column each holds.
+EXPORT_COLUMNS = {
+    "code": "kuntanumero",
+    "date": "paivamaara",
+    "measure": "mittari",
+    "value": "arvo",
+    "is_approximate": "arvio",
+    "source": "lahde",
+    "municipality": NAME_COLUMN,
+}
+MEASURE_UNKNOWN_MESSAGE = _("Unknown measure “%(measure)s”; use one of: %(names)s.")
+
+
+@functools.cache
+def measure_names() -> dict[str, str]:
+    """Every accepted spelling of a measure, lower case → its code: the code itself and its
+    name in Finnish, Swedish and English."""
+    names = {}
+    for code, label in Measure.choices:
+        names[code] = code
+        for language in LANGUAGES:
+            with translation.override(language):
+                names[str(label).lower()] = code
+    return names
+
+
+@functools.cache
+def header_aliases() -> dict[str, str]:
+    """The list export's column headers in every language, lower case → the import column."""
+    from .tables import ClientStatisticTable
+
+    aliases = {}
+    for name, column in EXPORT_COLUMNS.items():
+        for language in LANGUAGES:
+            with translation.override(language):
+                aliases[str(ClientStatisticTable.base_columns[name].verbose_name).lower()] = column
+    return aliases
+
+
+def measure_code(text: str) -> str | None:
+    return measure_names().get(" ".join(text.lower().split()))
+
+
+def unknown_measure_message(text: str) -> str:
+    """Names the accepted measures in the user's language, each with its code."""
+    names = ", ".join(f"{label} ({code})" for code, label in Measure.choices)
+    return str(MEASURE_UNKNOWN_MESSAGE % {"measure": text, "names": names})
 
 
 @dataclass
@@ -92,7 +148,9 @@ def read_table(uploaded) -> tablib.Dataset:
     rows = [row for row in rows if any(_text(cell) for cell in row)]
     if not rows:
         raise UploadError(_("The file is empty."))
+    aliases = header_aliases()
     headers = [_text(cell).lower() for cell in rows[0]]
+    headers = [header if header in COLUMNS else aliases.get(header, header) for header in headers]
     missing = [column for column in REQUIRED if column not in headers]
     if missing:
         raise UploadError(
@@ -156,7 +214,8 @@ def parse_rows(pilot: Pilot, dataset: tablib.Dataset, user=None) -> list[ParsedR
         item = ParsedRow(number=offset + 2, raw=raw)
         code = _code(values.get("kuntanumero"))
         when = _date(values.get("paivamaara"))
-        measure = _text(values.get("mittari")).lower()
+        measure_text = _text(values.get("mittari"))
+        measure = measure_code(measure_text) or measure_text.lower()
         approximate = _text(values.get("arvio")).lower()
         if not code:
             item.errors.append(str(_("The municipality code is missing.")))
@@ -167,6 +226,8 @@ def parse_rows(pilot: Pilot, dataset: tablib.Dataset, user=None) -> list[ParsedR
                     % {"value": raw["paivamaara"]}
                 )
             )
+        if measure not in Measure.values:
+            item.errors.append(unknown_measure_message(measure_text))
         if not raw["arvo"]:
             item.errors.append(str(_("The count is missing.")))
         if approximate not in YES | NO:
@@ -195,6 +256,8 @@ def parse_rows(pilot: Pilot, dataset: tablib.Dataset, user=None) -> list[ParsedR
         for message in messages:
             if item.row.date is None and message == str(DATE_MESSAGE):
                 continue  # the row's own message above names the value
+            if message == str(UNKNOWN_MEASURE_MESSAGE % {"measure": item.row.measure}):
+                continue  # so does the row's own message, with the accepted names
             if message not in item.errors:
                 item.errors.append(message)
     _attach_current(pilot, parsed)

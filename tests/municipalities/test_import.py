@@ -166,7 +166,6 @@ BAD_ROWS = [
     ("{a},2023-11-30,clients,-5,ei,", ["A count cannot be negative."]),
     ("{a},2023-11-30,clients,paljon,ei,", ["Enter the count as a whole number, for example 366."]),
     ("{a},2023-11-30,clients,,ei,", ["The count is missing."]),
-    ("{a},2023-11-30,sheep,5,ei,", ["Unknown measure sheep."]),
     ("{a},2023-11-30,clients,5,ehkä,", ["Approximate must be yes or no (kyllä/ei), not “ehkä”."]),
     (
         ",2023-11-30,clients,5,ei,",
@@ -335,3 +334,96 @@ def test_preview_query_count_is_constant(client, django_assert_num_queries, extr
     with django_assert_num_queries(14):
         response = upload(client, world, csv_file("\n".join(lines)))
     assert len(response.context["rows"]) == 3 + extra
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "code"),
+    [
+        ("fi", "asiakkaat", "clients"),
+        ("fi", "Työnhakijat", "job_seekers"),
+        ("sv", "klienter", "clients"),
+        ("sv", "arbetslösa arbetssökande", "unemployed"),
+        ("en", "job seekers", "job_seekers"),
+        ("en", "job_seekers", "job_seekers"),
+    ],
+)
+def test_measures_are_accepted_by_their_names_in_each_language(client, world, language, name, code):
+    client.force_login(world.coordinator)
+    client.post(reverse("set_language"), {"language": language})
+    preview = upload(
+        client, world, csv_file(f"{HEADER}\n{world.towns[0].code},2023-11-30,{name},5,ei,")
+    )
+    [item] = preview.context["rows"]
+    assert (item.status, item.errors, item.row.measure) == ("new", [], code)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fi",
+            "Tuntematon mittari “lampaat”; käytä jotakin näistä: asiakkaat (clients), työnhakijat (job_seekers), ",
+        ),
+        (
+            "sv",
+            "Okänt mått “lampaat”; använd något av dessa: klienter (clients), arbetssökande (job_seekers), ",
+        ),
+        (
+            "en",
+            "Unknown measure “lampaat”; use one of: clients (clients), job seekers (job_seekers), ",
+        ),
+    ],
+)
+def test_an_unknown_measure_lists_the_accepted_names_in_the_users_language(
+    client, world, language, expected
+):
+    client.force_login(world.coordinator)
+    client.post(reverse("set_language"), {"language": language})
+    preview = upload(
+        client, world, csv_file(f"{HEADER}\n{world.towns[0].code},2023-11-30,lampaat,5,ei,")
+    )
+    [item] = preview.context["rows"]
+    assert item.status == "error"
+    [message] = item.errors
+    assert message.startswith(expected)
+    assert "(unemployed_over_6)." in message
+
+
+@pytest.mark.parametrize("export_format", ["csv", "csv-rfc4180", "xlsx"])
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_client_count_list_export_imports_back_unchanged(
+    client, world, export_format, language
+):
+    a, b, c = (town.code for town in world.towns)
+    rows = [
+        services.CountRow(a, datetime(2023, 11, 30).date(), "clients", Decimal(1357), True, "TEM"),
+        services.CountRow(b, datetime(2023, 11, 30).date(), "job_seekers", Decimal(95)),
+        services.CountRow(c, datetime(2022, 5, 31).date(), "under_30", Decimal(0), False, "=x"),
+    ]
+    services.client_counts_import(pilot=world.pilot, rows=rows, user=world.admin)
+    client.force_login(world.coordinator)
+    client.post(reverse("set_language"), {"language": language})
+    exported = client.get(
+        reverse("municipalities:statistic-list", kwargs={"pilot": world.pilot.slug}),
+        {"_export": export_format},
+    )
+    name = "luvut.xlsx" if export_format == "xlsx" else "luvut.csv"
+    before = fingerprint()
+    preview = upload(client, world, SimpleUploadedFile(name, exported.content))
+    parsed = preview.context["rows"]
+    assert len(parsed) == ClientStatistic.objects.for_pilot(world.pilot).count()
+    assert {(item.status, tuple(item.errors)) for item in parsed} == {("unchanged", ())}
+    assert {(item.row.municipality_code, item.row.measure) for item in parsed} >= {
+        (a, "clients"),
+        (b, "job_seekers"),
+        (c, "under_30"),
+    }
+    [approximate] = [
+        item
+        for item in parsed
+        if item.row.measure == "clients"
+        and item.row.municipality_code == a
+        and item.row.date == rows[0].date
+    ]
+    assert (approximate.row.is_approximate, approximate.row.source) == (True, "TEM")
+    assert fingerprint() == before
