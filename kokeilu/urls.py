@@ -25,6 +25,8 @@ urlpatterns = [
     # The language can be chosen on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", views.health, name="health"),
+    # Public, like the login page that links to it (laki 306/2019).
+    path("saavutettavuus/", views.AccessibilityView.as_view(), name="accessibility"),
     path("admin/", admin.site.urls),
     # Official statistics for every municipality, admins only (municipalities/views/statfin.py).
     path("tilastot/statfin/", StatFinImportView.as_view(), name="statfin-import"),

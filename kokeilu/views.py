@@ -1,11 +1,14 @@
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -67,3 +70,16 @@ def health(request):
         logger.warning("health check: the database does not answer", exc_info=True)
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class AccessibilityView(TemplateView):
+    """The accessibility statement (saavutettavuusseloste) in the user's language, with the
+    feedback address from the settings; public, like the login page that links to it."""
+
+    template_name = "kokeilu/accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["feedback_email"] = settings.ACCESSIBILITY_FEEDBACK_EMAIL
+        return context
