@@ -85,3 +85,9 @@ def test_a_failing_view_answers_with_the_500_page(db, client, manager, monkeypat
     assert response.status_code == 500
     assert "Jokin meni vikaan" in response.content.decode()
     assert "boom" not in response.content.decode()
+
+
+def test_favicon_is_served_to_anyone(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg")

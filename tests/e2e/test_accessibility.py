@@ -1,0 +1,199 @@
+"""Every page type, for every role, at a desktop (1 366 px) and a phone (390 px) width:
+axe-core finds no WCAG 2.1 A/AA violation, and nothing is wider than the window (no clipped
+or overlapping content outside its own scrolling box).
+
+axe-core is vendored in tests/e2e/vendor/axe-core (MPL-2.0, its LICENSE beside it) and injected
+into each page: no network at test time."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
+from municipalities.models import Pilot
+from servicepoints.models import ServicePoint
+from staffing.models import StaffingPlan
+from tests.conftest import ARTIFACTS, BROWSER_WAIT_MS, PASSWORD, load_seeds
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = {"desktop": 1366, "phone": 390}
+KOKKOLA = "kokkolan-seutu"
+# The dashboard's layout belongs to its own tests (tests/e2e/test_dashboard.py); axe runs on it.
+NO_WIDTH_CHECK = {"pilot-dashboard", "plan-dashboard"}
+
+
+@pytest.fixture(autouse=True)
+def role_groups(transactional_db):
+    for name in (MANAGERS_GROUP, COORDINATORS_GROUP):
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def restore_role_groups(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        for name in (MANAGERS_GROUP, COORDINATORS_GROUP):
+            Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def seeds(db):
+    load_seeds()
+    Pilot.objects.filter(slug=KOKKOLA).update(target_caseload=Decimal("90"))
+
+
+def page_types(role) -> dict[str, str]:
+    """One address of each page type the role may open (the seed pilot Kokkola)."""
+    pilot = {"pilot": KOKKOLA}
+    plan = StaffingPlan.objects.filter(pilot__slug=KOKKOLA).order_by("pk").first()
+    line = plan.allocations.order_by("pk").first()
+    point = ServicePoint.objects.filter(pilot__slug=KOKKOLA).order_by("pk").first()
+    on_plan = {**pilot, "plan": plan.slug}
+    pages = {
+        "home": reverse("home"),
+        "pilot-dashboard": reverse("staffing:pilot-dashboard", kwargs=pilot),
+        "plan-dashboard": reverse("staffing:plan-dashboard", kwargs=on_plan),
+        "allocation-list": reverse("staffing:allocation-list", kwargs=pilot),
+        "plan-list": reverse("staffing:plan-list", kwargs=pilot),
+        "plan-compare": reverse("staffing:plan-compare", kwargs=pilot),
+        "plan-history": reverse("staffing:plan-history", kwargs=on_plan),
+        "statistic-list": reverse("municipalities:statistic-list", kwargs=pilot),
+        "servicepoint-list": reverse("servicepoints:servicepoint-list", kwargs=pilot),
+        "servicepoint-detail": reverse(
+            "servicepoints:servicepoint-detail", kwargs={**pilot, "point": point.slug}
+        ),
+        "coverage": reverse("servicepoints:coverage", kwargs=pilot),
+        "weekly": reverse("servicepoints:weekly", kwargs=pilot),
+        "password-change": reverse("password_change"),
+        "accessibility": reverse("accessibility"),
+        "not-found": "/ei-ole-tallaista/",
+    }
+    if role != "manager":
+        pages |= {
+            "plan-edit": reverse("staffing:plan-edit", kwargs=on_plan),
+            "allocation-edit": reverse(
+                "staffing:allocation-edit", kwargs={**on_plan, "pk": line.pk}
+            ),
+            "statistics-create": reverse("municipalities:statistics-create", kwargs=pilot),
+            "statistics-import": reverse("municipalities:statistics-import", kwargs=pilot),
+            "servicepoint-edit": reverse(
+                "servicepoints:servicepoint-edit", kwargs={**pilot, "point": point.slug}
+            ),
+            "schedule-edit": reverse(
+                "servicepoints:schedule-edit", kwargs={**pilot, "point": point.slug}
+            ),
+        }
+    else:
+        pages["forbidden"] = reverse("municipalities:statistics-import", kwargs=pilot)
+    return pages
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page, one readable line per element."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return results.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map((n) => ({target: n.target.join(" "),
+                                            summary: n.failureSummary})),
+            }));
+        }""",
+        WCAG_TAGS,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {node['target']}: "
+        + " ".join(node["summary"].split())
+        for v in result
+        for node in v["nodes"]
+    ]
+
+
+def overflow(page) -> list[str]:
+    """Nothing reaches past the window's right edge: what is wider than its box scrolls
+    inside it. Names the outermost element that sticks out of each overflowing chain."""
+    return page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            if (document.documentElement.scrollWidth <= width) return [];
+            const problems = [`page ${document.documentElement.scrollWidth} px wide in a ${width} px window`];
+            const scrolls = (el) => ["auto", "scroll", "hidden"].includes(getComputedStyle(el).overflowX);
+            const inScrollBox = (el) => {
+                for (let p = el.parentElement; p; p = p.parentElement) { if (scrolls(p)) return true; }
+                return false;
+            };
+            for (const el of document.body.querySelectorAll("*")) {
+                const right = el.getBoundingClientRect().right;
+                const parent = el.parentElement;
+                if (right > width + 1 && !inScrollBox(el)
+                    && parent.getBoundingClientRect().right <= width + 1) {
+                    const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+                        + (el.className && typeof el.className === "string"
+                           ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+                    problems.push(`${name} reaches ${Math.round(right)} px`);
+                    if (problems.length > 6) break;
+                }
+            }
+            return problems;
+        }"""
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("role", ["admin", "manager", "coordinator"])
+def test_every_page_type_has_no_axe_violation_and_fits(
+    chromium_browser, live_server, seeds, make_user, admin_user, role, width
+):
+    if role == "manager":
+        make_user("johtaja", groups=[MANAGERS_GROUP])
+        username = "johtaja"
+    elif role == "coordinator":
+        make_user(
+            "koordinaattori", groups=[COORDINATORS_GROUP], pilots=[Pilot.objects.get(slug=KOKKOLA)]
+        )
+        username = "koordinaattori"
+    else:
+        username = admin_user.get_username()
+    context = chromium_browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": WIDTHS[width], "height": 900},
+        locale="fi-FI",
+        bypass_csp=True,  # lets the test inject axe-core; the pages' own CSP is tested elsewhere
+    )
+    context.set_default_timeout(BROWSER_WAIT_MS)
+    page = context.new_page()
+    ARTIFACTS.mkdir(exist_ok=True)
+    failures = []
+    try:
+        # Signed out: the login page and the public statement.
+        for name, path in (
+            ("login", reverse("login")),
+            ("accessibility-public", reverse("accessibility")),
+        ):
+            page.goto(path)
+            failures += [f"{name}: {line}" for line in axe_violations(page) + overflow(page)]
+        page.goto(reverse("login"))
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]:not([name=language])")
+        page.wait_for_load_state("networkidle")
+        assert "/kirjaudu/" not in page.url, "login failed"
+        for name, path in page_types(role).items():
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(ARTIFACTS / f"a11y-{role}-{width}-{name}.png"), full_page=True)
+            found = axe_violations(page)
+            if name not in NO_WIDTH_CHECK:
+                found += overflow(page)
+            failures += [f"{name} ({path}): {line}" for line in found]
+    finally:
+        context.close()
+    assert failures == [], f"{len(failures)} problems:\n" + "\n".join(failures)
