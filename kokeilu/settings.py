@@ -164,6 +164,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates for Finland (day first, 24-hour clock), not Django's American ones.
+FORMAT_MODULE_PATH = ["kokeilu.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True

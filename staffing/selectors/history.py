@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Subquery
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from core import formatting, history
@@ -15,6 +17,16 @@ from municipalities.models import Municipality, MunicipalityGroup
 from ..models import Allocation, AllocationPart, Organisation, ServiceNeed, StaffingPlan
 
 #: Why a service saved (`core.history.change_reason` codes, written by `staffing.services`).
+
+
+def _stored_date(text) -> str:
+    """A date a reason stored (ISO 8601) as the pages write dates (2.12.2026)."""
+    try:
+        return date_format(date.fromisoformat(text), "j.n.Y")
+    except (TypeError, ValueError):
+        return str(text or "?")
+
+
 APPROVED, COPIED, RESTORED = "approved", "copied", "restored"
 SUBMITTED, RETURNED, SUPERSEDED = "submitted", "returned", "superseded"
 
@@ -106,7 +118,8 @@ class HistoryNames:
             SUPERSEDED: superseded,
             COPIED: copied,
             RESTORED: lambda params: (
-                gettext("Restored to its state of %(date)s") % {"date": params.get("date", "?")}
+                gettext("Restored to its state of %(date)s")
+                % {"date": _stored_date(params.get("date"))}
             ),
         }
 

@@ -124,10 +124,14 @@ def overflow(page) -> list[str]:
         """() => {
             const width = document.documentElement.clientWidth;
             if (document.documentElement.scrollWidth <= width) return [];
-            const problems = [`page ${document.documentElement.scrollWidth} px wide in a ${width} px window`];
-            const scrolls = (el) => ["auto", "scroll", "hidden"].includes(getComputedStyle(el).overflowX);
+            const page = document.documentElement.scrollWidth;
+            const problems = [`page ${page} px wide in a ${width} px window`];
+            const scrolls = (el) =>
+                ["auto", "scroll", "hidden"].includes(getComputedStyle(el).overflowX);
             const inScrollBox = (el) => {
-                for (let p = el.parentElement; p; p = p.parentElement) { if (scrolls(p)) return true; }
+                for (let p = el.parentElement; p; p = p.parentElement) {
+                    if (scrolls(p)) return true;
+                }
                 return false;
             };
             for (const el of document.body.querySelectorAll("*")) {

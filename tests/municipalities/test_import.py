@@ -362,11 +362,13 @@ def test_measures_are_accepted_by_their_names_in_each_language(client, world, la
     [
         (
             "fi",
-            "Tuntematon mittari “lampaat”; käytä jotakin näistä: asiakkaat (clients), työnhakijat (job_seekers), ",
+            "Tuntematon mittari “lampaat”; käytä jotakin näistä: asiakkaat (clients), "
+            "työnhakijat (job_seekers), ",
         ),
         (
             "sv",
-            "Okänt mått “lampaat”; använd något av dessa: klienter (clients), arbetssökande (job_seekers), ",
+            "Okänt mått “lampaat”; använd något av dessa: klienter (clients), "
+            "arbetssökande (job_seekers), ",
         ),
         (
             "en",

@@ -69,6 +69,4 @@ def test_dashboard_csv_quotes_every_text_and_keeps_numbers(export_format, line):
     content = content.decode("utf-8-sig")
     assert content.splitlines()[1] == line
     for delimiter in (",", ";", "\t"):
-        assert not [
-            c for c in cells_split_on(content, delimiter) if c.startswith(("=", "+", "@"))
-        ]
+        assert not [c for c in cells_split_on(content, delimiter) if c.startswith(("=", "+", "@"))]

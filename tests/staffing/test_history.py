@@ -1,6 +1,7 @@
 """A plan's history page: who changed what and when (field: old → new) for the plan, its lines
 and their parts, and restoring a line to an earlier state."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -127,12 +128,20 @@ def test_restore_from_the_history_page(client, world):
         Decimal("4"),
         3,
     )
-    assert (
-        "Restored to its state of"
-        in client.get(plan_url("staffing:plan-history", world)).content.decode()
-    )
+    history_page = client.get(plan_url("staffing:plan-history", world)).content.decode()
+    assert "Restored to its state of" in history_page
+    # The stored ISO date is shown as the pages write dates.
+    restored_on = original_date_text(world)
+    assert f"Restored to its state of {restored_on}" in history_page
+    assert re.search(r"state of \d{4}-\d{2}-\d{2}", history_page) is None
     del client.cookies["django_language"]  # numbers are checked in Finnish
     assert "9,0 → 4,0" in client.get(plan_url("staffing:plan-history", world)).content.decode()
+
+
+def original_date_text(world) -> str:
+    # The date the restore service stores (the record's own date).
+    on = world.line.history.earliest().history_date.date()
+    return f"{on.day}.{on.month}.{on.year}"
 
 
 def test_restore_based_on_a_stale_page_is_refused(client, world):
