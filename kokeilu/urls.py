@@ -1,9 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from municipalities.views.statfin import StatFinImportView
@@ -28,10 +26,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", views.health, name="health"),
     # Browsers ask for /favicon.ico whatever the page links to.
-    path(
-        "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
-    ),
+    path("favicon.ico", login_not_required(views.FaviconView.as_view()), name="favicon"),
     # Public, like the login page that links to it (laki 306/2019).
     path("saavutettavuus/", views.AccessibilityView.as_view(), name="accessibility"),
     path("admin/", admin.site.urls),

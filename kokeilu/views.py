@@ -4,11 +4,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
+from django.templatetags.static import static
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -83,3 +84,13 @@ class AccessibilityView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["feedback_email"] = settings.ACCESSIBILITY_FEEDBACK_EMAIL
         return context
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page links to: the site's icon."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        # At request time: the hashed name exists only once collectstatic has run.
+        return static("img/favicon.svg")

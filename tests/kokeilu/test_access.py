@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PUBLIC = {"login", "set_language", "health"}
+PUBLIC = {"login", "set_language", "health", "accessibility", "favicon"}
 SAMPLE_VALUES = {"slug": "esimerkki", "int": "1", "str": "esimerkki", "path": "x", "uuid": None}
 
 

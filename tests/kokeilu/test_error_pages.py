@@ -87,7 +87,7 @@ def test_a_failing_view_answers_with_the_500_page(db, client, manager, monkeypat
     assert "boom" not in response.content.decode()
 
 
-def test_favicon_is_served_to_anyone(client):
+def test_favicon_is_served_to_anyone(db, client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith(".svg")
