@@ -3,8 +3,18 @@ address from the settings and the supervisory authority; linked from every page'
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request that chose a language leaves it active in this thread: restore what was
+    active, so the tests after these see what they saw before."""
+    before = translation.get_language()
+    yield
+    translation.activate(before)
 
 
 @pytest.mark.parametrize(

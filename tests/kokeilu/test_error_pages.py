@@ -11,6 +11,15 @@ from django.views.defaults import server_error
 KOKKOLA = "kokkolan-seutu"
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request that chose a language leaves it active in this thread: restore what was
+    active, so the tests after these see what they saw before."""
+    before = translation.get_language()
+    yield
+    translation.activate(before)
+
+
 def test_debug_is_off_in_the_tests():
     assert settings.DEBUG is False
 
