@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 # Load order matters: reference data first, then one file per seed pilot.
-FIXTURES := fixtures/reference.json fixtures/pilot_kokkola.json fixtures/pilot_jokilaaksot.json
+FIXTURES := fixtures/reference.json fixtures/pilot_kokkola.json fixtures/pilot_jokilaaksot.json \
+  fixtures/areas_2025.json
 
 .PHONY: run test install install-test env messages migrate fixtures admin lint format chromium bench clean
 

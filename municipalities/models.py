@@ -4,6 +4,7 @@ whose services, and dated client statistics."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -16,13 +17,19 @@ from core.natural_keys import natural_key_manager
 from core.validators import NOTE_MAX_LENGTH, PLANNING_DATE, TITLE_VALIDATORS, note_validators
 from core.versioning import VersionedModel
 
-from .querysets import ClientStatisticQuerySet, MunicipalityQuerySet
+from .querysets import ClientStatisticQuerySet, MunicipalityQuerySet, PilotQuerySet
 
 municipality_code_validator = RegexValidator(
     r"^[0-9]{3}$", _("A municipality code is three digits, for example 009 or 272.")
 )
 sub_region_code_validator = RegexValidator(
     r"^SK[0-9]{3}$", _("A sub-region code is SK and three digits, for example SK161.")
+)
+region_code_validator = RegexValidator(
+    r"^MK[0-9]{2}$", _("A region code is MK and two digits, for example MK16.")
+)
+area_code_validator = RegexValidator(
+    r"^[0-9]{1,3}$", _("An employment area code is one to three digits, for example 12.")
 )
 
 COUNT_DIGITS = {"max_digits": 9, "decimal_places": 0}
@@ -32,6 +39,41 @@ TARGET_CASELOAD_MIN = Decimal("0.1")
 TARGET_CASELOAD_MESSAGE = _("The target caseload must be greater than zero.")
 
 
+def localized_name(name_fi, name_sv):
+    """The Swedish name in Swedish when there is one, else the Finnish name."""
+    if get_language() == "sv" and name_sv:
+        return name_sv
+    return name_fi
+
+
+class Region(models.Model):
+    """Statistics Finland's region (maakunta), e.g. MK16 Keski-Pohjanmaa. The code is the
+    classification's two digits with StatFin's MK prefix."""
+
+    code = models.CharField(
+        _("code"), max_length=4, unique=True, validators=[region_code_validator]
+    )
+    name_fi = models.CharField(_("name in Finnish"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
+
+    objects = natural_key_manager("code")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return localized_name(self.name_fi, self.name_sv)
+
+    def natural_key(self):
+        return (self.code,)
+
+
 class SubRegion(models.Model):
     """Statistics Finland's sub-region (seutukunta), e.g. SK161 Kaustinen."""
 
@@ -39,6 +81,15 @@ class SubRegion(models.Model):
         _("code"), max_length=5, unique=True, validators=[sub_region_code_validator]
     )
     name = models.CharField(_("name"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="sub_regions",
+        null=True,
+        blank=True,
+    )
 
     objects = natural_key_manager("code")
 
@@ -72,6 +123,18 @@ class Municipality(models.Model):
         null=True,
         blank=True,
     )
+    valid_from = models.DateField(
+        _("valid from"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: in force before the classifications the product has loaded."),
+    )
+    valid_to = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day of a municipality that merged or ended; empty while in force."),
+    )
 
     objects = natural_key_manager("code", queryset=MunicipalityQuerySet)
 
@@ -85,6 +148,13 @@ class Municipality(models.Model):
                 name="%(app_label)s_%(class)s_code_three_digits",
                 violation_error_message=_("A municipality code is three digits."),
             ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_to_after_from",
+                violation_error_message=_("A municipality cannot end before it begins."),
+            ),
         ]
 
     def __str__(self):
@@ -92,9 +162,12 @@ class Municipality(models.Model):
 
     @property
     def name(self):
-        if get_language() == "sv" and self.name_sv:
-            return self.name_sv
-        return self.name_fi
+        return localized_name(self.name_fi, self.name_sv)
+
+    def is_valid_on(self, date):
+        return (self.valid_from is None or self.valid_from <= date) and (
+            self.valid_to is None or date <= self.valid_to
+        )
 
     def natural_key(self):
         return (self.code,)
@@ -108,10 +181,31 @@ class Pilot(models.Model):
         AREA = "area", _("employment area")
 
     name = models.CharField(_("name"), max_length=150, unique=True)
+    name_sv = models.CharField(_("name in Swedish"), max_length=150, blank=True)
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PILOT)
+    code = models.CharField(
+        _("employment area code"),
+        max_length=3,
+        blank=True,
+        validators=[area_code_validator],
+        help_text=_(
+            "The official code of an employment area (e.g. 12); it stays when the name changes."
+        ),
+    )
+    # The region as text (what an admin typed before regions were data) and as a link to the
+    # classification. Both are kept: the text is what the lists filter on and shows for a pilot
+    # whose region is not linked; the link is what the national views group by.
     region = models.CharField(
         _("region"), max_length=100, blank=True, help_text=_("Maakunta, e.g. Keski-Pohjanmaa.")
+    )
+    statistical_region = models.ForeignKey(
+        Region,
+        verbose_name=_("region in the classification"),
+        on_delete=models.PROTECT,
+        related_name="pilots",
+        null=True,
+        blank=True,
     )
     start_date = models.DateField(_("start date"), validators=PLANNING_DATE)
     end_date = models.DateField(_("end date"), null=True, blank=True, validators=PLANNING_DATE)
@@ -153,13 +247,19 @@ class Pilot(models.Model):
     # Who may edit or approve a pilot is part of its history: granting either is recorded.
     history = HistoricalRecords(m2m_fields=[coordinators, approvers])
 
-    objects = natural_key_manager("slug")
+    objects = natural_key_manager("slug", queryset=PilotQuerySet)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("pilot")
         verbose_name_plural = _("pilots")
         constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="%(app_label)s_%(class)s_unique_code",
+                violation_error_message=_("Another employment area already has this code."),
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="%(app_label)s_%(class)s_ends_after_start",
@@ -174,13 +274,20 @@ class Pilot(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return localized_name(self.name, self.name_sv)
 
     def natural_key(self):
         return (self.slug,)
 
     def get_absolute_url(self):
         return reverse("staffing:pilot-dashboard", kwargs={"pilot": self.slug})
+
+    def is_active_on(self, date):
+        return self.start_date <= date and (self.end_date is None or date <= self.end_date)
 
 
 class PilotMembership(models.Model):
@@ -318,6 +425,73 @@ class ServiceProduction(models.Model):
 
     def natural_key(self):
         return (self.pilot.slug, self.recipient.code)
+
+    natural_key.dependencies = ["municipalities.pilot", "municipalities.municipality"]
+
+
+class PilotSuccession(models.Model):
+    """Lineage: which later pilot or employment area took over a municipality from an earlier
+    pilot (Jokilaaksot's Oulainen went to area 32 Raahe, its other four to area 44). One row per
+    predecessor and municipality, so a pilot split between areas is described exactly."""
+
+    predecessor = models.ForeignKey(
+        Pilot,
+        verbose_name=_("predecessor"),
+        on_delete=models.CASCADE,
+        related_name="successions",
+    )
+    successor = models.ForeignKey(
+        Pilot,
+        verbose_name=_("successor"),
+        on_delete=models.CASCADE,
+        related_name="predecessions",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="successions",
+    )
+    history = HistoricalRecords()
+
+    objects = natural_key_manager("predecessor__slug", "municipality__code")
+
+    class Meta:
+        ordering = ["predecessor", "successor", "municipality__name_fi"]
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "municipality"],
+                name="%(app_label)s_%(class)s_one_successor",
+                violation_error_message=_(
+                    "This municipality already has a successor for this pilot."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")),
+                name="%(app_label)s_%(class)s_not_self",
+                violation_error_message=_("A pilot cannot succeed itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(municipality)s: %(predecessor)s → %(successor)s") % {
+            "municipality": self.municipality,
+            "predecessor": self.predecessor,
+            "successor": self.successor,
+        }
+
+    def clean(self):
+        super().clean()
+        if not (self.predecessor_id and self.successor_id):
+            return
+        predecessor, successor = self.predecessor, self.successor
+        if predecessor.end_date is None or successor.start_date <= predecessor.end_date:
+            raise ValidationError(_("The successor must begin after the predecessor has ended."))
+
+    def natural_key(self):
+        return (self.predecessor.slug, self.municipality.code)
 
     natural_key.dependencies = ["municipalities.pilot", "municipalities.municipality"]
 

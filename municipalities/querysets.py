@@ -1,8 +1,28 @@
 from django.db import models
-from django.db.models import Max
+from django.db.models import Max, Q
+
+
+def in_force_on(date, *, start="start_date", end="end_date"):
+    """A condition: the period [start, end] contains the date (an empty bound is open)."""
+    return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": date})) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": date})
+    )
+
+
+class PilotQuerySet(models.QuerySet):
+    def areas(self):
+        return self.filter(kind="area")
+
+    def active_on(self, date):
+        """Pilots and areas whose period contains the date (their members' period too)."""
+        return self.filter(in_force_on(date))
 
 
 class MunicipalityQuerySet(models.QuerySet):
+    def valid_on(self, date):
+        """Municipalities in force on the date (before a merger, or since a new one)."""
+        return self.filter(in_force_on(date, start="valid_from", end="valid_to"))
+
     def in_pilot(self, pilot):
         """The pilot's member municipalities."""
         return self.filter(memberships__pilot=pilot)

@@ -26,7 +26,7 @@ from .models import (
 
 class FteField(FinnishDecimalField):
     """FTE typed as "0,5" or "0.5" in any language, checked with one clear message each:
-    empty, not a number, outside 0–99,99, more than two decimals."""
+    empty, not a number, outside 0–9 999,99, more than two decimals."""
 
     default_error_messages = {
         "invalid": services.FTE_NOT_A_NUMBER_MESSAGE,

@@ -19,13 +19,13 @@ from .. import db_rules
 from .organisations import Organisation, ServiceNeed
 from .plans import StaffingPlan
 
-FTE_MAX = Decimal("99.99")
+FTE_MAX = Decimal("9999.99")
 FTE_FIELD = {
-    "max_digits": 4,
+    "max_digits": 6,
     "decimal_places": 2,
     "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(FTE_MAX)],
 }
-FTE_RANGE_MESSAGE = _("FTE must be between 0 and 99,99.")
+FTE_RANGE_MESSAGE = _("FTE must be between 0 and 9 999,99.")
 
 #: A part is at most its line: a rule across two tables, so triggers hold it in the database.
 PART_WITHIN_LINE = db_rules.RULE

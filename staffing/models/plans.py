@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -16,6 +16,10 @@ from core.versioning import VersionedModel
 from municipalities.models import Measure, Pilot
 
 from .organisations import Organisation
+
+#: The largest pool (and line, see allocations.FTE_MAX): Helsinki's services have hundreds of staff.
+POOL_MAX = Decimal("9999.99")
+POOL_MAX_MESSAGE = _("A pool is at most 9 999,99 FTE.")
 
 
 class StaffingPlan(VersionedModel):
@@ -167,7 +171,10 @@ class ResourcePool(models.Model):
         _("amount (FTE)"),
         max_digits=7,
         decimal_places=3,
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[
+            MinValueValidator(Decimal("0")),
+            MaxValueValidator(POOL_MAX, message=POOL_MAX_MESSAGE),
+        ],
         help_text=_("The unrounded pool, e.g. 11,35."),
     )
     step = models.DecimalField(

@@ -71,7 +71,7 @@ class PlanLocked(EditRefused):
 
 
 def as_fte(value, *, field: str = "fte") -> Decimal:
-    """A Decimal FTE within 0–99,99 with at most two decimals, or a ValidationError on `field`.
+    """A Decimal FTE within 0–9 999,99 with at most two decimals, or a ValidationError on `field`.
 
     Strings are read as the forms read them (`core.numbers.parse_decimal`: one decimal comma
     or point, ASCII digits only); floats are refused (Decimal everywhere).

@@ -191,11 +191,11 @@ CASES = [
     ),
     Case(
         # A negative FTE always breaks client_work_within_fte as well (client work is 0 or
-        # more), and above 99,99 does not fit PostgreSQL's numeric(4, 2): the database may
+        # more), and above 9 999,99 does not fit PostgreSQL's numeric(6, 2): the database may
         # report either rule.
         "staffing_allocation_fte_range",
         lambda: copy_of(AllocationFactory(), position=999, fte=D("-1"), client_work_fte=D("0")),
-        "FTE must be between 0 and 99,99.",
+        "FTE must be between 0 and 9 999,99.",
         field="fte",
         reported_as=("staffing_allocation_client_work_within_fte",),
     ),
@@ -221,7 +221,7 @@ CASES = [
     Case(
         "staffing_allocationpart_fte_range",
         lambda: copy_of(AllocationPartFactory(), position=999, fte=D("-0.5")),
-        "FTE must be between 0 and 99,99.",
+        "FTE must be between 0 and 9 999,99.",
         field="fte",
     ),
     Case(

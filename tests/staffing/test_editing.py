@@ -484,7 +484,7 @@ def test_htmx_add_with_errors_returns_the_form_only(client, world):
     )
     content = response.content.decode()
     assert content.lstrip().startswith('<div id="add-line"')
-    assert "FTE must be between 0 and 99,99." in content
+    assert "FTE must be between 0 and 9 999,99." in content
     assert fingerprint() == before
 
 
@@ -505,9 +505,9 @@ def test_htmx_delete_redraws_the_lines(client, world):
 
 
 BAD_LINES = [
-    ({"fte": "-1"}, "fte", "FTE must be between 0 and 99,99."),
-    ({"fte": "100"}, "fte", "FTE must be between 0 and 99,99."),
-    ({"fte": "123,45"}, "fte", "FTE must be between 0 and 99,99."),
+    ({"fte": "-1"}, "fte", "FTE must be between 0 and 9 999,99."),
+    ({"fte": "10000"}, "fte", "FTE must be between 0 and 9 999,99."),
+    ({"fte": "10000,5"}, "fte", "FTE must be between 0 and 9 999,99."),
     ({"fte": "paljon"}, "fte", "Enter the FTE as a number, for example 0,5."),
     ({"fte": ""}, "fte", "Enter the FTE."),
     ({"fte": "0,555"}, "fte", "FTE has at most two decimals, for example 7,55."),
@@ -516,7 +516,7 @@ BAD_LINES = [
         "client_work_fte",
         "Client-work FTE cannot exceed the line's FTE.",
     ),
-    ({"client_work_fte": "-0,5"}, "client_work_fte", "FTE must be between 0 and 99,99."),
+    ({"client_work_fte": "-0,5"}, "client_work_fte", "FTE must be between 0 and 9 999,99."),
     ({"organisation": ""}, "organisation", "Choose the organisation."),
 ]
 

@@ -68,8 +68,8 @@ def test_create_accepts_a_decimal_comma_string(world):
 
 
 BAD = [
-    ({"fte": Decimal("-0.5")}, "fte", "FTE must be between 0 and 99,99."),
-    ({"fte": Decimal("100")}, "fte", "FTE must be between 0 and 99,99."),
+    ({"fte": Decimal("-0.5")}, "fte", "FTE must be between 0 and 9 999,99."),
+    ({"fte": Decimal("10000")}, "fte", "FTE must be between 0 and 9 999,99."),
     ({"fte": "kaksi"}, "fte", "Enter the FTE as a number, for example 0,5."),
     ({"fte": None}, "fte", "Enter the FTE."),
     ({"fte": ""}, "fte", "Enter the FTE."),
