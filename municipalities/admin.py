@@ -12,21 +12,31 @@ from .models import (
     Pilot,
     PilotMembership,
     PilotStatistic,
+    PilotSuccession,
+    Region,
     ServiceProduction,
     SubRegion,
 )
 
 
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fi", "name_sv"]
+    search_fields = ["code", "name_fi", "name_sv"]
+
+
 @admin.register(SubRegion)
 class SubRegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "name_sv", "region"]
+    list_filter = ["region"]
+    search_fields = ["code", "name", "name_sv"]
+    list_select_related = ["region"]
 
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_fi", "name_sv", "sub_region"]
-    list_filter = ["sub_region", "pilots"]
+    list_display = ["code", "name_fi", "name_sv", "sub_region", "valid_from", "valid_to"]
+    list_filter = ["sub_region__region", "valid_to", "pilots"]
     search_fields = ["code", "name_fi", "name_sv"]
     list_select_related = ["sub_region"]
 
@@ -75,12 +85,21 @@ class MunicipalityGroupInline(admin.TabularInline):
 
 @admin.register(Pilot)
 class PilotAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "region", "start_date", "end_date", "target_caseload"]
-    list_filter = ["kind", "region"]
-    search_fields = ["name", "slug", "region"]
+    list_display = ["name", "kind", "code", "region", "start_date", "end_date", "target_caseload"]
+    list_filter = ["kind", "statistical_region", "region"]
+    search_fields = ["name", "name_sv", "slug", "code", "region"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["coordinators", "approvers"]
     inlines = [PilotMembershipInline, MunicipalityGroupInline]
+
+
+@admin.register(PilotSuccession)
+class PilotSuccessionAdmin(SimpleHistoryAdmin):
+    list_display = ["predecessor", "municipality", "successor"]
+    list_filter = ["predecessor", "successor"]
+    search_fields = ["predecessor__name", "successor__name", "municipality__name_fi"]
+    autocomplete_fields = ["predecessor", "successor", "municipality"]
+    list_select_related = ["predecessor", "successor", "municipality"]
 
 
 @admin.register(MunicipalityGroup)

@@ -101,7 +101,7 @@ def link_pilot_regions() -> int:
 def areas_with_members_on(date: datetime.date):
     """The employment areas in force on the date, ordered by code, each with `memberships`
     prefetched (the municipality, its sub-region and region loaded) of the municipalities in
-    force on that date, and the area's own region. Three queries, whatever the number of areas.
+    force on that date, and the area's own region. Two queries, whatever the number of areas.
     """
     members = (
         PilotMembership.objects.filter(

@@ -39,6 +39,11 @@ SEED_FIXTURES = tuple(
     for name in ("reference.json", "pilot_kokkola.json", "pilot_jokilaaksot.json")
 )
 
+# The 45 employment areas of 2025 with their members and the seed pilots' successors
+# (fixtures/areas_2025.json): `make run` loads it after the seeds; a test asks for
+# `national_areas`, so the seed tests' pages keep listing the two seed pilots only.
+AREA_FIXTURE = str(Path(settings.BASE_DIR) / "fixtures" / "areas_2025.json")
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -143,6 +148,12 @@ def seeded(db):
     """The reference data and both seed pilots in the database (put there by
     `_seeds_for_who_asks`); the test's changes are rolled back. A browser (live_server) test
     loads them itself with `load_seeds()`: its transactions are real."""
+
+
+@pytest.fixture
+def national_areas(seeded):
+    """The seeds and the 45 employment areas of 2025 (rolled back with the test)."""
+    call_command("loaddata", AREA_FIXTURE, verbosity=0)
 
 
 @pytest.fixture

@@ -147,9 +147,11 @@ class TestLoading:
         assert after == before
 
     def test_reference_data(self):
-        assert Municipality.objects.count() == 13
+        assert Municipality.objects.count() == 308
         assert Municipality.objects.get(code="009").name_fi == "Alavieska"
         assert Municipality.objects.get(name_fi="Veteli").name_sv == "Vetil"
+        # The classification's Swedish name (the first fixtures had "Halsua").
+        assert Municipality.objects.get(code="074").name_sv == "Halso"
         # Perho is in the statistical sub-region SK161 but not in the pilot's group KASE.
         perho = Municipality.objects.get(name_fi="Perho")
         assert perho.sub_region.code == "SK161"
