@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     # The language can be chosen on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("tietoja-aineistosta/", views.AboutDataView.as_view(), name="about-data"),
     path("health/", views.health, name="health"),
     # Browsers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", login_not_required(views.FaviconView.as_view()), name="favicon"),

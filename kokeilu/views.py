@@ -15,12 +15,33 @@ from django_tables2 import SingleTableMixin
 
 from core.permissions import visible_pilots
 from core.tables import ExportTableMixin
+from municipalities import attribution
 from municipalities.filtersets import PilotFilterSet
+from municipalities.reference import reference_data_counts
 from staffing.reports.overview import summary_row
 from staffing.selectors.overview import pilot_summaries
 from staffing.tables import PilotSummaryTable
 
 logger = logging.getLogger(__name__)
+
+
+class AboutDataView(TemplateView):
+    """Where the national reference data and the statistics come from, with the attribution
+    their licence requires and how much of each the product holds."""
+
+    template_name = "kokeilu/about_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **kwargs,
+            counts=reference_data_counts(),
+            classifications=attribution.CLASSIFICATIONS,
+            classification_attribution=attribution.classification_attribution(),
+            statfin_attribution=attribution.statfin_attribution(),
+            statfin_table=attribution.STATFIN_TABLE,
+            licence=attribution.LICENCE,
+            licence_url=attribution.licence_url(),
+        )
 
 
 class HomeView(ExportTableMixin, SingleTableMixin, FilterView):

@@ -3,12 +3,35 @@ applying a new one (`classification.compare` says what changes), and the employm
 with their members on a date."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Prefetch
 
 from .classification import Changes, Classification, Current, Unit
-from .models import Municipality, Pilot, PilotMembership, PilotSuccession, Region, SubRegion
+from .models import (
+    ClientStatistic,
+    Measure,
+    Municipality,
+    Pilot,
+    PilotMembership,
+    PilotSuccession,
+    Region,
+    SubRegion,
+)
+from .trend import Period, TrendRow, trend_rows
+
+
+def reference_data_counts(date: datetime.date | None = None) -> dict[str, int]:
+    """How many municipalities and employment areas are in force on the date (default today),
+    and how many sub-regions and regions the database holds: four counts."""
+    date = date or datetime.date.today()
+    return {
+        "municipalities": Municipality.objects.valid_on(date).count(),
+        "sub_regions": SubRegion.objects.count(),
+        "regions": Region.objects.count(),
+        "areas": Pilot.objects.areas().active_on(date).count(),
+    }
 
 
 def classification_current() -> tuple[list[Current], dict[str, Unit]]:
@@ -150,3 +173,37 @@ def successions_of(pilot: Pilot):
         return (item[0].start_date, item[0].name)
 
     return sorted(predecessors.values(), key=by_start), sorted(successors.values(), key=by_start)
+
+
+@dataclass(frozen=True)
+class Lineage:
+    predecessors: list  # [(pilot, [municipalities])]
+    successors: list
+    measures: list[tuple[str, str]]  # (measure, label) of the measures in the trend
+    rows: list[TrendRow]
+    member_count: int
+
+
+def pilot_lineage(pilot: Pilot) -> Lineage:
+    """The pilot's predecessors and successors and its members' counts over time, the
+    predecessors' dates included (`trend.trend_rows`). Three queries, whatever the size."""
+    predecessors, successors = successions_of(pilot)
+    members = set(pilot.memberships.order_by().values_list("municipality_id", flat=True))
+    figures = list(
+        ClientStatistic.objects.filter(municipality_id__in=members)
+        .values_list("date", "municipality_id", "measure", "value")
+        .order_by()
+    )
+    present = {measure for _date, _municipality, measure, _value in figures}
+    measures = [(value, label) for value, label in Measure.choices if value in present]
+    periods = [Period(pilot.display_name, pilot.start_date, pilot.end_date, is_own=True)] + [
+        Period(predecessor.display_name, predecessor.start_date, predecessor.end_date)
+        for predecessor, _municipalities in predecessors
+    ]
+    rows = trend_rows(
+        figures=figures,
+        members=members,
+        periods=periods,
+        measures=[value for value, _label in measures],
+    )
+    return Lineage(predecessors, successors, measures, rows, len(members))

@@ -1,12 +1,14 @@
 from django.urls import path  # noqa: F401
 
-from .views import editing, lists
+from .views import editing, lineage, lists
 
 app_name = "municipalities"
 
 urlpatterns = [
     # Client counts, filtered and exported (municipalities/views/lists.py).
     path("asiakasmaarat/", lists.StatisticListView.as_view(), name="statistic-list"),
+    # Predecessors, successors and the counts over time (municipalities/views/lineage.py).
+    path("kehitys/", lineage.LineageView.as_view(), name="lineage"),
     # Entering and importing client counts (municipalities/views/editing.py).
     path("asiakasmaarat/uusi/", editing.StatisticsCreateView.as_view(), name="statistics-create"),
     path(
