@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
-# Load order matters: reference data first, then one file per seed pilot.
+# Load order matters: reference data first, then one file per seed pilot, then the 45 areas.
 FIXTURES := fixtures/reference.json fixtures/pilot_kokkola.json fixtures/pilot_jokilaaksot.json \
   fixtures/areas_2025.json
 

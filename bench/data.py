@@ -1,51 +1,64 @@
-"""The benchmark's national-scale data, built with bulk_create: employment areas with their
-municipalities, statistics dates and a plan of lines each; and rows for a large import."""
+"""The benchmark's national-scale data: the 45 real employment areas of the shipped reference
+data (fixtures/areas_2025.json: real names, codes and membership over the 308 municipalities
+of fixtures/reference.json), five years of monthly client counts, and an approved plan of
+lines each; and rows for a large import. Built with bulk_create."""
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 IMPORT_START = datetime.date(2010, 1, 31)
+AREA_FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "areas_2025.json"
+#: Five years of monthly counts, the last in June 2026 (StatFin's month on its last day).
+MONTHS = 60
+LAST_MONTH = datetime.date(2026, 6, 30)
+
+
+def month_ends(count: int, last: datetime.date = LAST_MONTH) -> list[datetime.date]:
+    """The last days of `count` months up to `last`'s month, oldest first."""
+    days, year, month = [], last.year, last.month
+    for _ in range(count):
+        following = datetime.date(year + month // 12, month % 12 + 1, 1)
+        days.append(following - datetime.timedelta(days=1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return days[::-1]
 
 
 def build(areas: int, municipalities: int, dates: int, lines: int):
-    """`areas` pilots sharing out `municipalities`, `dates` statistics dates, `lines` lines per
-    plan; returns the pilots."""
-    from municipalities.models import ClientStatistic, Municipality, Pilot, PilotMembership
+    """The first `areas` (by code) of the 45 real areas with their real members, monthly counts
+    on max(`dates`, 60) month ends, an approved plan of `lines` lines per area; returns the
+    areas. `municipalities` is not used: the membership is the real one (292 on the mainland
+    in 2025); the reference data must be loaded first (bench/run.py loads it)."""
+    from django.core.management import call_command
+
+    from municipalities.models import ClientStatistic, Pilot
     from staffing.models import Allocation, Organisation, ServiceNeed, StaffingPlan
+
+    call_command("loaddata", str(AREA_FIXTURE), verbosity=0)
+    everything = sorted(Pilot.objects.areas(), key=lambda pilot: int(pilot.code))
+    pilots = everything[:areas]
+    # Fewer areas than the real 45: the rest go, so the pages see only the ones asked for.
+    Pilot.objects.filter(pk__in=[pilot.pk for pilot in everything[areas:]]).delete()
+    Pilot.objects.filter(pk__in=[pilot.pk for pilot in pilots]).update(
+        target_caseload=Decimal("120")
+    )
+    members = {
+        pilot.pk: [m.municipality for m in pilot.memberships.select_related("municipality")]
+        for pilot in pilots
+    }
 
     needs = [
         ServiceNeed.objects.create(code=f"BENCH{i}", name=f"Palvelutarve {i}", position=i)
         for i in range(6)
     ]
     te = Organisation.objects.create(name="Valtion palvelut (bench)", slug="bench-te", kind="state")
-    taken = set(Municipality.objects.values_list("code", flat=True))  # the seed pilots'
-    codes = [f"{i:03d}" for i in range(1000) if f"{i:03d}" not in taken][:municipalities]
-    all_municipalities = Municipality.objects.bulk_create(
-        Municipality(code=code, name_fi=f"Kunta {code}") for code in codes
-    )
-    per_area = municipalities // areas
-    stats, plans, memberships = [], [], []
-    pilots = Pilot.objects.bulk_create(
-        Pilot(
-            name=f"Työllisyysalue {a}",
-            slug=f"alue-{a}",
-            kind="area",
-            start_date=datetime.date(2025, 1, 1),
-            target_caseload=Decimal("120"),
-        )
-        for a in range(areas)
-    )
-    first_date = datetime.date(2025, 1, 31)
-    for a, pilot in enumerate(pilots):
-        members = all_municipalities[a * per_area : (a + 1) * per_area]
-        if a == areas - 1:
-            members = all_municipalities[a * per_area :]
-        memberships += [PilotMembership(pilot=pilot, municipality=m) for m in members]
-        for d in range(dates):
-            on = first_date + datetime.timedelta(days=91 * d)
+    months = month_ends(max(dates, MONTHS))
+    stats, plans = [], []
+    for pilot in pilots:
+        for d, on in enumerate(months):
             stats += [
                 ClientStatistic(municipality=m, date=on, measure="clients", value=300 + 7 * i + d)
-                for i, m in enumerate(members)
+                for i, m in enumerate(members[pilot.pk])
             ]
         plans.append(
             StaffingPlan(
@@ -54,35 +67,38 @@ def build(areas: int, municipalities: int, dates: int, lines: int):
                 slug="suunnitelma",
                 status="approved",
                 valid_from=datetime.date(2025, 1, 1),
-                statistics_date=first_date + datetime.timedelta(days=91 * (dates - 1)),
+                statistics_date=months[-1],
             )
         )
-    PilotMembership.objects.bulk_create(memberships)
-    ClientStatistic.objects.bulk_create(stats)
+    # A seed pilot's count on a month end (Jokilaaksot's 30.11.2022) stays as it is.
+    ClientStatistic.objects.bulk_create(stats, batch_size=2000, ignore_conflicts=True)
     StaffingPlan.objects.bulk_create(plans)
-    organisations = Organisation.objects.bulk_create(
-        Organisation(
-            name=f"Kunta-organisaatio {m.code}", slug=f"bench-org-{m.code}", kind="municipality"
+    organisations = {
+        org.slug: org
+        for org in Organisation.objects.bulk_create(
+            Organisation(
+                name=f"{m.name_fi} (bench)", slug=f"bench-org-{m.code}", kind="municipality"
+            )
+            for pilot in pilots
+            for m in members[pilot.pk]
         )
-        for m in all_municipalities
-    )
+    }
     allocations = []
     for plan in StaffingPlan.objects.filter(pilot__in=pilots):
+        own = [organisations[f"bench-org-{m.code}"] for m in members[plan.pilot_id]]
         for index in range(lines):
             allocations.append(
                 Allocation(
                     plan=plan,
                     position=index + 1,
                     service_need=needs[index % len(needs)],
-                    organisation=te
-                    if index % 3 == 0
-                    else organisations[index % len(organisations)],
+                    organisation=te if index % 3 == 0 else own[index % len(own)],
                     role_title=f"Asiantuntija {index}",
                     fte=Decimal("0.75"),
                     client_work_fte=Decimal("0.50"),
                 )
             )
-    Allocation.objects.bulk_create(allocations)
+    Allocation.objects.bulk_create(allocations, batch_size=2000)
     return pilots
 
 
