@@ -205,5 +205,6 @@ def pilot_lineage(pilot: Pilot) -> Lineage:
         members=members,
         periods=periods,
         measures=[value for value, _label in measures],
+        until=pilot.end_date,
     )
     return Lineage(predecessors, successors, measures, rows, len(members))

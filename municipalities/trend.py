@@ -45,14 +45,18 @@ def trend_rows(
     members: set[int],
     periods: list[Period],
     measures: list[str],
+    until: datetime.date | None = None,
 ) -> list[TrendRow]:
     """One row per date (oldest first) with, per measure, the sum over the member
     municipalities that have a figure and how many they are. `figures` are (date,
     municipality id, measure, value); a figure of a non-member is ignored. A date's period is
-    the pilot's own when its period contains it, else the predecessor's that does."""
+    the pilot's own when its period contains it, else the predecessor's that does. Dates after
+    `until` (an ended pilot's last day) are left out: they are its successors' figures."""
     totals: dict[datetime.date, dict[str, list]] = defaultdict(dict)
     for date, municipality, measure, value in figures:
         if municipality not in members or measure not in measures:
+            continue
+        if until is not None and date > until:
             continue
         cell = totals[date].setdefault(measure, [Decimal(0), 0])
         cell[0] += value

@@ -47,3 +47,17 @@ def test_a_date_outside_every_period_has_none_and_the_own_period_wins():
         measures=["clients"],
     )
     assert [row.period for row in rows] == [None, AREA]
+
+
+def test_an_ended_pilot_leaves_its_successors_dates_out():
+    rows = trend_rows(
+        figures=[
+            (datetime.date(2022, 11, 30), 1, "job_seekers", D("600")),
+            (datetime.date(2026, 6, 15), 1, "job_seekers", D("650")),
+        ],
+        members={1},
+        periods=[PILOT],
+        measures=["job_seekers"],
+        until=PILOT.end,
+    )
+    assert [row.date.year for row in rows] == [2022]
