@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import translation
 
+from municipalities.models import PilotSuccession
 from staffing.models import Allocation, AllocationPart
 from tests.factories.municipalities import (
     ClientStatisticFactory,
@@ -91,6 +92,20 @@ def _unique(factory, **changes):
     return lambda: copy_of(factory(), **changes)
 
 
+def _succession():
+    return PilotSuccession.objects.create(
+        predecessor=PilotFactory(),
+        successor=PilotFactory(kind="area", start_date=datetime.date(2025, 1, 1), end_date=None),
+        municipality=MunicipalityFactory(),
+    )
+
+
+def _self_succession():
+    row = _succession()
+    row.successor = row.predecessor
+    return row
+
+
 CASES = [
     # --- municipalities ------------------------------------------------------------------
     Case(
@@ -98,6 +113,34 @@ CASES = [
         lambda: copy_of(MunicipalityFactory(), code="12a"),
         "A municipality code is three digits.",
         field="code",
+    ),
+    Case(
+        "municipalities_municipality_valid_to_after_from",
+        lambda: copy_of(
+            MunicipalityFactory(),
+            code="998",
+            valid_from=datetime.date(2025, 1, 1),
+            valid_to=datetime.date(2024, 12, 31),
+        ),
+        "A municipality cannot end before it begins.",
+    ),
+    Case(
+        "municipalities_pilot_unique_code",
+        lambda: copy_of(PilotFactory(kind="area", code="44"), name="Toinen", slug="toinen"),
+        "Another employment area already has this code.",
+    ),
+    Case(
+        "municipalities_pilotsuccession_one_successor",
+        lambda: copy_of(
+            _succession(),
+            successor=PilotFactory(start_date=datetime.date(2025, 1, 1), end_date=None),
+        ),
+        "This municipality already has a successor for this pilot.",
+    ),
+    Case(
+        "municipalities_pilotsuccession_not_self",
+        lambda: _self_succession(),
+        "A pilot cannot succeed itself.",
     ),
     Case(
         "municipalities_pilot_ends_after_start",

@@ -12,7 +12,7 @@ MODELS = sorted(
 
 
 @pytest.fixture
-def seeded_admin(seeded, client, admin_user):
+def seeded_admin(national_areas, client, admin_user):
     client.force_login(admin_user)
     return client
 

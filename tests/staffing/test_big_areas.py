@@ -67,7 +67,8 @@ def test_the_form_refuses_10000_and_writes_nothing(client, world):
         line_data(world, prefix="new", fte="10000", client_work_fte="0"),
     )
     assert response.status_code == 200
-    assert RANGE in response.content.decode()
+    # In the user's language (Finnish by default).
+    assert "HTV:n on oltava välillä 0–9 999,99." in response.content.decode()
     assert fingerprint() == before
 
 
