@@ -31,6 +31,9 @@ def test_admin_imports_statfin_and_a_pilot_sees_the_figures(
 ):
     from municipalities.models import ClientStatistic, Municipality
 
+    # The shipped classification has all 308 municipalities: Åland's Föglö (in no pilot) is
+    # taken out to stand for one the product does not know yet.
+    Municipality.objects.filter(code="062").delete()
     login("paakayttaja")
     page.get_by_role("link", name="Virallinen tilasto").click()
     page.wait_for_load_state("networkidle")
@@ -38,7 +41,7 @@ def test_admin_imports_statfin_and_a_pilot_sees_the_figures(
     page.set_input_files("input[name=file]", str(PXWEB_FILE))
     page.get_by_test_id("preview").click()
     page.wait_for_load_state("networkidle")
-    # Föglö (062) is not among the seeds' municipalities: refused, with its row.
+    # Föglö (062) is not in the database: refused, with its row.
     expect(page.get_by_test_id("row-errors")).to_contain_text("Rivi 7 (KU062, 2026M06)")
     expect(page.get_by_test_id("confirm-import")).to_have_count(0)
     screenshot("statfin-refused")
