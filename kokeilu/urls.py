@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from municipalities.views.areas import AreaCreateView
+from municipalities.views.national import MunicipalityView
 from municipalities.views.statfin import StatFinImportView
 
-from . import views
+from . import national, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -30,11 +32,18 @@ urlpatterns = [
     path("favicon.ico", login_not_required(views.FaviconView.as_view()), name="favicon"),
     # Public, like the login page that links to it (laki 306/2019).
     path("saavutettavuus/", views.AccessibilityView.as_view(), name="accessibility"),
+    # The national drill-down: regions → a region's areas → (an area's municipalities, under
+    # the pilot's pages) → a municipality.
+    path("maakunnat/", national.RegionListView.as_view(), name="national-regions"),
+    path("maakunnat/<str:region>/", national.RegionAreasView.as_view(), name="national-region"),
+    path("kunnat/<str:code>/", MunicipalityView.as_view(), name="municipality-detail"),
     path("admin/", admin.site.urls),
     # Official statistics for every municipality, admins only (municipalities/views/statfin.py).
     path("tilastot/statfin/", StatFinImportView.as_view(), name="statfin-import"),
     # Pages of one pilot: /kokeilut/<pilot>/… Staffing first: its dashboards are the pilot's
     # front page (kokeilut/<pilot>/) and a plan's page (kokeilut/<pilot>/suunnitelmat/<plan>/).
+    # Before the pilots' pages: "uusi" is no pilot's address (area_services.RESERVED_SLUGS).
+    path("kokeilut/uusi/", AreaCreateView.as_view(), name="area-create"),
     path("kokeilut/<slug:pilot>/", include("staffing.urls")),
     path("kokeilut/<slug:pilot>/", include("municipalities.urls")),
     path("kokeilut/<slug:pilot>/toimipisteet/", include("servicepoints.urls")),

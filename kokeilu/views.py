@@ -22,6 +22,8 @@ from staffing.reports.overview import summary_row
 from staffing.selectors.overview import pilot_summaries
 from staffing.tables import PilotSummaryTable
 
+from .charts import caseload_chart
+
 logger = logging.getLogger(__name__)
 
 
@@ -75,6 +77,8 @@ class HomeView(ExportTableMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["export_formats"] = self.export_formats
+        # The chart compares the rows as the table shows them: filtered and sorted alike.
+        context["chart"] = caseload_chart([row.record for row in context["table"].rows])
         return context
 
 

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from .views import editing, lineage, lists
+from .views import areas, editing, lineage, lists, national
 
 app_name = "municipalities"
 
@@ -22,4 +22,10 @@ urlpatterns = [
         editing.StatisticsTemplateView.as_view(),
         name="statistics-template",
     ),
+    # The national drill-down's last level above the municipality (views/national.py).
+    path("kunnat/", national.AreaMembersView.as_view(), name="area-members"),
+    # Setting the area up (admins; municipalities/views/areas.py).
+    path("asetukset/", areas.AreaEditView.as_view(), name="area-edit"),
+    path("asetukset/paata/", areas.AreaEndView.as_view(), name="area-end"),
+    path("asetukset/ryhmat/uusi/", areas.AreaGroupCreateView.as_view(), name="area-group-create"),
 ]

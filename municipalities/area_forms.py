@@ -1,0 +1,254 @@
+"""The admins' set-up form of an employment area or pilot. It checks input; `area_services`
+writes (and checks the rules that need the database: members' validity and overlaps)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import FinnishDecimalField
+from core.permissions import COORDINATORS_GROUP
+from core.validators import PLANNING_DATE
+
+from .area_services import AreaData
+from .division import division_2025, division_area
+from .models import TARGET_CASELOAD_MIN, Municipality, MunicipalityGroup, Pilot, Region
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+DATE_ERRORS = {"invalid": _("Enter the date as YYYY-MM-DD or d.m.yyyy.")}
+
+
+def date_field(label, *, required):
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=PLANNING_DATE,
+        error_messages={**DATE_ERRORS, "required": _("Enter the start date.")},
+    )
+
+
+class TargetCaseloadField(FinnishDecimalField):
+    """Clients per client-work FTE, one decimal ("95,5"); empty means no target."""
+
+    max_places = 1
+    default_error_messages = {
+        "invalid": _("Enter the target caseload as a number, for example 95,5."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_digits", 6)
+        kwargs.setdefault("decimal_places", 1)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "min_value": _("The target caseload must be greater than zero."),
+                "max_digits": _("The target caseload is at most 99 999,9."),
+                "max_whole_digits": _("The target caseload is at most 99 999,9."),
+            },
+        )
+        super().__init__(min_value=TARGET_CASELOAD_MIN, **kwargs)
+        self.widget.attrs.update(inputmode="decimal", size=8)
+
+
+class AreaForm(forms.Form):
+    """Name, kind, period, region, target, members (checked in a searchable list, or all of a
+    2025 area at once) and coordinators."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=Pilot._meta.get_field("name").max_length,
+        error_messages={
+            "required": _("Enter the name."),
+            "max_length": _(
+                "The name is at most %(limit_value)d characters (it has %(show_value)d)."
+            ),
+        },
+    )
+    name_sv = forms.CharField(
+        label=_("Name in Swedish"),
+        required=False,
+        max_length=Pilot._meta.get_field("name_sv").max_length,
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Pilot.Kind.choices, initial=Pilot.Kind.AREA)
+    code = forms.CharField(
+        label=_("Employment area code"),
+        required=False,
+        max_length=3,
+        help_text=_("The official code of an employment area (e.g. 44); empty for a pilot."),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False
+    )
+    start_date = date_field(_("Start date"), required=True)
+    end_date = date_field(_("End date"), required=False)
+    target_caseload = TargetCaseloadField(
+        label=_("Target caseload"),
+        help_text=_("Clients per client-work FTE, for example 95,5; empty for none."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=Pilot._meta.get_field("description").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    division = forms.ChoiceField(
+        label=_("All members of a 2025 employment area"),
+        required=False,
+        help_text=_("Adds every member of the official 2025 area to the members below."),
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Member municipalities"),
+        queryset=Municipality.objects.all(),
+        required=False,
+        to_field_name="code",
+    )
+    coordinators = forms.ModelMultipleChoiceField(
+        label=_("Coordinators"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Users of the coordinators group who may edit this area."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].choices = [("", "—")] + [
+            (area.code, area.label) for area in division_2025()
+        ]
+        self.fields["coordinators"].queryset = (
+            get_user_model()
+            .objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
+            .order_by("username")
+        )
+        self.fields["coordinators"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.get_username()})"
+            if user.get_full_name()
+            else user.get_username()
+        )
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Area"),
+                Row(
+                    Column("name", css_class="col-md-6"),
+                    Column("name_sv", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("kind", css_class="col-sm-6 col-lg-3"),
+                    Column("code", css_class="col-sm-6 col-lg-3"),
+                    Column("region", css_class="col-sm-6 col-lg-3"),
+                    Column("target_caseload", css_class="col-sm-6 col-lg-3"),
+                ),
+                Row(
+                    Column("start_date", css_class="col-sm-6 col-lg-3"),
+                    Column("end_date", css_class="col-sm-6 col-lg-3"),
+                ),
+                "description",
+            ),
+            Fieldset(_("Coordinators"), "coordinators"),
+        )
+
+    def selected_codes(self) -> set[str]:
+        """The member codes checked (before validation), with the chosen 2025 area's members
+        when the user asked to add them."""
+        if not self.is_bound:
+            return {m.code for m in self.initial.get("members", ())}
+        codes = set(self.data.getlist(self.add_prefix("members")))
+        area = division_area(self.data.get(self.add_prefix("division"), ""))
+        if area is not None:
+            codes.update(area.members)
+        return codes
+
+    def clean(self):
+        cleaned = super().clean()
+        area = division_area(cleaned.get("division") or "")
+        if area is not None and "members" in cleaned:
+            extra = Municipality.objects.filter(code__in=area.members)
+            cleaned["members"] = list({m.pk: m for m in [*cleaned["members"], *extra]}.values())
+        return cleaned
+
+    def area_data(self) -> AreaData:
+        data = self.cleaned_data
+        return AreaData(
+            name=data["name"].strip(),
+            name_sv=data["name_sv"].strip(),
+            kind=data["kind"],
+            code=data["code"].strip(),
+            region=data["region"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            target_caseload=data["target_caseload"],
+            description=data["description"],
+            members=data["members"],
+            coordinators=data["coordinators"],
+        )
+
+    @staticmethod
+    def initial_of(pilot: Pilot) -> dict:
+        return {
+            "name": pilot.name,
+            "name_sv": pilot.name_sv,
+            "kind": pilot.kind,
+            "code": pilot.code,
+            "region": pilot.statistical_region,
+            "start_date": pilot.start_date,
+            "end_date": pilot.end_date,
+            "target_caseload": pilot.target_caseload,
+            "description": pilot.description,
+            "members": list(pilot.municipalities.all()),
+            "coordinators": list(pilot.coordinators.all()),
+        }
+
+
+class AreaEndForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("Last day"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=PLANNING_DATE,
+        error_messages={**DATE_ERRORS, "required": _("Enter the last day.")},
+    )
+
+
+class AreaGroupForm(forms.Form):
+    """A new group of the area's member municipalities."""
+
+    name = forms.CharField(
+        label=_("Name of the group"),
+        max_length=MunicipalityGroup._meta.get_field("name").max_length,
+        error_messages={"required": _("Enter the name.")},
+    )
+    short_name = forms.CharField(
+        label=_("Abbreviation"),
+        required=False,
+        max_length=MunicipalityGroup._meta.get_field("short_name").max_length,
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members of the group"),
+        queryset=Municipality.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="code",
+        error_messages={"required": _("Choose at least one member municipality.")},
+    )
+
+    def __init__(self, *args, pilot: Pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = Municipality.objects.in_pilot(pilot).order_by("name_fi")
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("name", css_class="col-md-6"),
+                Column("short_name", css_class="col-md-3"),
+            ),
+            "members",
+        )
