@@ -220,7 +220,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--areas", type=int, default=45)
     parser.add_argument("--municipalities", type=int, default=293)
-    parser.add_argument("--dates", type=int, default=4)
+    parser.add_argument(
+        "--dates", type=int, default=60, help="monthly counts per area (at least 60)"
+    )
     parser.add_argument("--lines", type=int, default=60)
     parser.add_argument("--import-dates", type=int, default=60, help="293 × 60 = 17 580 rows")
     parser.add_argument("--repeat", type=int, default=15)
