@@ -56,6 +56,11 @@ class TargetCaseloadField(FinnishDecimalField):
         self.widget.attrs.update(inputmode="decimal", size=8)
 
 
+def _user_label(user) -> str:
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
+
+
 class AreaForm(forms.Form):
     """Name, kind, period, region, target, members (checked in a searchable list, or all of a
     2025 area at once) and coordinators."""
@@ -115,6 +120,16 @@ class AreaForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Users of the coordinators group who may edit this area."),
     )
+    approvers = forms.ModelMultipleChoiceField(
+        label=_("Approvers"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Steering-group members who may approve this area's plans; nobody approves a plan "
+            "only they have edited."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,11 +141,11 @@ class AreaForm(forms.Form):
             .objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
             .order_by("username")
         )
-        self.fields["coordinators"].label_from_instance = lambda user: (
-            f"{user.get_full_name()} ({user.get_username()})"
-            if user.get_full_name()
-            else user.get_username()
+        self.fields["approvers"].queryset = (
+            get_user_model().objects.filter(is_active=True).order_by("username")
         )
+        for field in ("coordinators", "approvers"):
+            self.fields[field].label_from_instance = _user_label
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -153,7 +168,10 @@ class AreaForm(forms.Form):
                 ),
                 "description",
             ),
-            Fieldset(_("Coordinators"), "coordinators"),
+            Row(
+                Column(Fieldset(_("Coordinators"), "coordinators"), css_class="col-md-6"),
+                Column(Fieldset(_("Approvers"), "approvers"), css_class="col-md-6"),
+            ),
         )
 
     def selected_codes(self) -> set[str]:
@@ -189,6 +207,7 @@ class AreaForm(forms.Form):
             description=data["description"],
             members=data["members"],
             coordinators=data["coordinators"],
+            approvers=data["approvers"],
         )
 
     @staticmethod
@@ -205,6 +224,7 @@ class AreaForm(forms.Form):
             "description": pilot.description,
             "members": list(pilot.municipalities.all()),
             "coordinators": list(pilot.coordinators.all()),
+            "approvers": list(pilot.approvers.all()),
         }
 
 

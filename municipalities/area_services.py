@@ -42,6 +42,7 @@ class AreaData:
     description: str = ""
     members: Iterable[Municipality] = ()
     coordinators: Iterable = ()
+    approvers: Iterable = ()
 
 
 def _day(value: datetime.date | None) -> str:
@@ -135,6 +136,9 @@ def _save(pilot: Pilot, data: AreaData) -> None:
     coordinators = list(data.coordinators)
     if {u.pk for u in coordinators} != set(pilot.coordinators.values_list("pk", flat=True)):
         pilot.coordinators.set(coordinators)
+    approvers = list(data.approvers)
+    if {u.pk for u in approvers} != set(pilot.approvers.values_list("pk", flat=True)):
+        pilot.approvers.set(approvers)
 
 
 @transaction.atomic

@@ -180,8 +180,10 @@ class Pilot(models.Model):
         PILOT = "pilot", _("employment pilot")
         AREA = "area", _("employment area")
 
-    name = models.CharField(_("name"), max_length=150, unique=True)
-    name_sv = models.CharField(_("name in Swedish"), max_length=150, blank=True)
+    # Official names of areas are long ("… työllisyysalue"): room for any real name; the
+    # address name (slug) is derived from it and shortened visibly, never the name.
+    name = models.CharField(_("name"), max_length=1000, unique=True)
+    name_sv = models.CharField(_("name in Swedish"), max_length=1000, blank=True)
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PILOT)
     code = models.CharField(

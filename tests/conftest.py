@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -141,6 +142,16 @@ def _seeds_for_who_asks(request):
     } & set(request.fixturenames):
         pytest.fail("`seeded` gives the test its database: no django_db mark, no live_server")
     request.getfixturevalue("_seed_transaction").open()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Finnish) and leaves it so: a request through
+    LocaleMiddleware leaves its language active in the thread, which would leak into the
+    next test's messages."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -119,7 +119,7 @@ def test_overlapping_membership_is_refused_with_a_clear_message(seeded, client, 
         ({"target_caseload": "95,55"}, "target_caseload", "Enter at most 1 decimals."),
         ({"target_caseload": "0"}, "target_caseload", "greater than zero"),
         ({"start_date": "31.2.2025"}, "start_date", "Enter the date as YYYY-MM-DD or d.m.yyyy."),
-        ({"name": "x" * 151}, "name", "The name is at most 150 characters (it has 151)."),
+        ({"name": "x" * 1001}, "name", "The name is at most 1000 characters (it has 1001)."),
         ({"code": "4444"}, "code", "Ensure this value has at most 3 characters"),
     ],
 )
@@ -239,3 +239,32 @@ def test_admin_adds_a_group_of_the_areas_members(seeded, client, admin_user, man
     assert sorted(pilot.groups.values_list("slug", flat=True)) == ["rannikko", "rannikko-2"]
     client.force_login(manager)
     assert client.get(url).status_code == 403
+
+
+def test_admin_names_the_approvers_who_may_approve_the_areas_plans(
+    seeded, client, admin_user, coordinator, manager
+):
+    client.force_login(admin_user)
+    response = client.post(CREATE, form_data(coordinators=[coordinator.pk], approvers=[manager.pk]))
+    assert response.status_code == 302, response.context["form"].errors
+    pilot = Pilot.objects.get(code="44")
+    assert list(pilot.approvers.all()) == [manager]
+    edit = client.get(reverse("municipalities:area-edit", kwargs={"pilot": pilot.slug}))
+    assert edit.context["form"].initial["approvers"] == [manager]
+    # Taking the right away is an edit like any other, recorded in the pilot's history.
+    data = form_data(coordinators=[coordinator.pk], division="", members=sorted(AREA_44))
+    response = client.post(reverse("municipalities:area-edit", kwargs={"pilot": pilot.slug}), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert not pilot.approvers.exists()
+
+
+def test_a_name_of_four_hundred_characters_is_kept_whole(seeded, client, admin_user):
+    client.force_login(admin_user)
+    name = ("Pohjois-Pohjanmaan eteläisten kuntien yhteinen työllisyysalue " * 7).strip()
+    assert len(name) > 400
+    data = form_data(name=name, code="", division="", members=["563"])
+    response = client.post(CREATE, data)
+    assert response.status_code == 302, response.context["form"].errors
+    pilot = Pilot.objects.get(slug__startswith="pohjois-pohjanmaan-etelaisten")
+    assert pilot.name == name
+    assert len(pilot.slug) <= 60
