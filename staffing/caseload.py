@@ -16,13 +16,24 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from staffing.rounding import CalculationError, exact_context, quantize, quotient, to_decimal
+from staffing.apportionment import largest_remainder
+from staffing.rounding import (
+    DEFAULT_STEP,
+    CalculationError,
+    exact_context,
+    is_multiple,
+    quantize,
+    quotient,
+    to_decimal,
+)
 
 __all__ = [
     "STATUS_MESSAGES",
     "Caseload",
     "CaseloadError",
     "CaseloadStatus",
+    "ComparableUnit",
+    "ComparableUnits",
     "DuplicateMunicipalityError",
     "MissingClientsError",
     "NegativeClientWorkFteError",
@@ -34,6 +45,7 @@ __all__ = [
     "UnitCaseload",
     "UnknownMunicipalityError",
     "caseload",
+    "comparable_caseloads",
     "serving_units",
     "unit_caseloads",
     "with_target",
@@ -297,3 +309,137 @@ def unit_caseloads(
             )
         )
     return results
+
+
+# --- comparable serving-unit caseloads --------------------------------------------------------
+
+#: The method named beside the table: how the pilot-wide staff are shared among the units.
+SHARE_METHOD = "largest_remainder_by_clients"
+
+
+@dataclass(frozen=True)
+class ComparableUnit:
+    """A unit's caseload over its own client-work FTE plus its share of the pilot-wide staff.
+
+    ``own_fte`` + ``shared_fte`` = ``total_fte``; ``caseload`` is clients ÷ ``total_fte``,
+    so the units' figures can be read against the pilot's headline (clients ÷ all its
+    client-work FTE).
+    """
+
+    key: Hashable
+    clients: Decimal
+    own_fte: Decimal
+    shared_fte: Decimal
+    caseload: Caseload
+
+    @property
+    def total_fte(self) -> Decimal:
+        return self.caseload.client_work_fte
+
+
+@dataclass(frozen=True)
+class ComparableUnits:
+    """Every unit's comparable caseload and how the pilot-wide client-work FTE was shared.
+
+    ``step`` is the step of the largest-remainder split: 0,1 FTE, or 0,01 when the
+    pilot-wide FTE is not a multiple of 0,1 (the shares must add up to it exactly).
+    ``unshared_fte`` is what could not be shared because no unit has clients.
+    """
+
+    units: tuple[ComparableUnit, ...]
+    pilot_wide_fte: Decimal
+    step: Decimal
+    unshared_fte: Decimal
+
+    @property
+    def clients(self) -> Decimal:
+        return sum((unit.clients for unit in self.units), Decimal(0))
+
+    @property
+    def own_fte(self) -> Decimal:
+        return sum((unit.own_fte for unit in self.units), Decimal(0))
+
+    @property
+    def shared_fte(self) -> Decimal:
+        return sum((unit.shared_fte for unit in self.units), Decimal(0))
+
+    @property
+    def total_fte(self) -> Decimal:
+        return sum((unit.total_fte for unit in self.units), Decimal(0))
+
+    def for_key(self, key: Hashable) -> ComparableUnit:
+        for unit in self.units:
+            if unit.key == key:
+                return unit
+        raise KeyError(key)
+
+
+def _share_step(pool: Decimal, step: Decimal) -> Decimal:
+    """The coarsest of ``step`` and its tenths, hundredths… of which ``pool`` is a multiple."""
+    while not is_multiple(pool, step=step):
+        step = step / 10
+    return step
+
+
+def comparable_caseloads(
+    *,
+    clients: Mapping[Hashable, Decimal | int],
+    own_client_work_fte: Mapping[Hashable, Decimal | int],
+    pilot_wide_client_work_fte: Decimal | int,
+    target: Decimal | int | None = None,
+    step: Decimal = DEFAULT_STEP,
+) -> ComparableUnits:
+    """Caseload per unit with the pilot-wide client-work FTE shared among the units.
+
+    The pilot-wide FTE (staff who serve every municipality, e.g. the TE staff) is split
+    in proportion to the units' clients with the largest-remainder helper, so the shares
+    add up to it exactly, and each unit's caseload is clients ÷ (own + share). Units
+    follow the order of ``clients``; a unit missing from ``own_client_work_fte`` has none
+    of its own. When no unit has clients nothing can be shared: every share is zero and
+    the whole pilot-wide FTE is reported in ``unshared_fte``.
+    """
+    weights = {key: to_decimal(value, name=f"clients[{key!r}]") for key, value in clients.items()}
+    for value in weights.values():
+        if value < 0:
+            raise NegativeClientsError(value=value)
+    own = {
+        key: to_decimal(own_client_work_fte.get(key, Decimal(0)), name=f"own[{key!r}]")
+        for key in weights
+    }
+    for value in own.values():
+        if value < 0:
+            raise NegativeClientWorkFteError(value=value)
+    unknown = [key for key in own_client_work_fte if key not in weights]
+    if unknown:
+        raise UnknownMunicipalityError(municipality=unknown[0])
+    pool = to_decimal(pilot_wide_client_work_fte, name="pilot_wide_client_work_fte")
+    if pool < 0:
+        raise NegativeClientWorkFteError(value=pool)
+    share_step = _share_step(pool, to_decimal(step, name="step"))
+
+    unshared = Decimal(0)
+    if not weights:
+        shares: dict[Hashable, Decimal] = {}
+        unshared = pool
+    elif pool > 0 and all(value == 0 for value in weights.values()):
+        shares = {key: Decimal(0) for key in weights}
+        unshared = pool
+    else:
+        shares = largest_remainder(pool=pool, weights=weights, step=share_step).parts()
+
+    units = []
+    for key, unit_clients in weights.items():
+        with exact_context(own[key], shares[key]):
+            total = own[key] + shares[key]
+        units.append(
+            ComparableUnit(
+                key=key,
+                clients=unit_clients,
+                own_fte=own[key],
+                shared_fte=shares[key],
+                caseload=caseload(clients=unit_clients, client_work_fte=total, target=target),
+            )
+        )
+    return ComparableUnits(
+        units=tuple(units), pilot_wide_fte=pool, step=share_step, unshared_fte=unshared
+    )

@@ -15,7 +15,14 @@ from decimal import Decimal
 from municipalities.models import Municipality
 from municipalities.selectors import produces_for
 
-from ..caseload import Caseload, ServingUnit, caseload, serving_units, unit_caseloads
+from ..caseload import (
+    Caseload,
+    ComparableUnits,
+    ServingUnit,
+    caseload,
+    comparable_caseloads,
+    serving_units,
+)
 from ..models import Organisation, ServiceNeed, StaffingPlan
 from .statistics import (
     ZERO,
@@ -40,12 +47,25 @@ class OrganisationCaseload:
 
 @dataclass(frozen=True)
 class UnitRow:
-    """A serving unit (a municipality with those it produces services for) or a group."""
+    """A serving unit (a municipality with those it produces services for) or a group.
+
+    ``figures`` are the unit's own lines; ``caseload`` is the comparable one: clients ÷
+    (own client-work FTE + ``shared_client_work_fte``, its share of the pilot-wide staff).
+    """
 
     label: str
     municipalities: tuple[Municipality, ...]
     figures: Figures
     caseload: Caseload
+    shared_client_work_fte: Decimal = ZERO
+
+    @property
+    def own_client_work_fte(self) -> Decimal:
+        return self.figures.client_work_fte
+
+    @property
+    def total_client_work_fte(self) -> Decimal:
+        return self.caseload.client_work_fte
 
 
 @dataclass(frozen=True)
@@ -76,6 +96,7 @@ class PlanFigures:
     #: True when the plan uses its own pinned date, False when it follows the latest counts.
     pinned: bool = False
     at_approval: ApprovalFigures | None = None
+    unit_shares: ComparableUnits | None = None
 
     @property
     def client_total(self) -> Decimal:
@@ -171,6 +192,7 @@ def _figures(
             )
         )
     org_caseloads.sort(key=lambda row: (-row.figures.fte, row.organisation.name))
+    units, shares = _unit_rows(structure, clients, totals, relation, target)
     return PlanFigures(
         plan=plan,
         structure=structure,
@@ -181,8 +203,9 @@ def _figures(
         service_needs=needs,
         caseload=pilot_caseload,
         organisation_caseloads=org_caseloads,
-        units=_unit_rows(structure, clients, totals, relation, target),
+        units=units,
         pilot_wide=totals.pilot_wide,
+        unit_shares=shares,
         previous_date=previous,
         previous_client_total=sum(by_date[previous].values(), ZERO) if previous else None,
         pinned=on is not None and on == pinned,
@@ -228,7 +251,13 @@ def _add_members(figures: Figures, members: Iterable[int], totals: PlanTotals) -
             figures.add(member_figures.fte, member_figures.client_work_fte)
 
 
-def _unit_rows(structure, clients, totals, relation, target) -> list[UnitRow]:
+def _unit_rows(structure, clients, totals, relation, target):
+    """The serving units and groups with their comparable caseloads.
+
+    Each unit's own client-work FTE comes from the lines serving its members (a group's
+    also from the lines serving the group); the pilot-wide client-work FTE is shared among
+    all of them by clients (`comparable_caseloads`), so the units add up to the pilot.
+    """
     by_id = structure.municipality_by_id
     grouped = structure.grouped_ids
     ungrouped = [m.pk for m in structure.municipalities if m.pk not in grouped]
@@ -238,23 +267,19 @@ def _unit_rows(structure, clients, totals, relation, target) -> list[UnitRow]:
         if producer in ungrouped
     }
     units: list[ServingUnit] = serving_units(municipalities=ungrouped, produces_for=relevant)
-    rows = []
-    cw = {pk: figures.client_work_fte for pk, figures in totals.by_municipality.items()}
-    counts = {pk: clients.get(pk, ZERO) for pk in ungrouped}
-    for unit, result in zip(
-        units,
-        unit_caseloads(units=units, clients=counts, client_work_fte=cw, target=target),
-        strict=True,
-    ):
+    entries = []  # (key, label, municipalities, own figures, clients)
+    for unit in units:
         figures = Figures()
         _add_members(figures, unit.members, totals)
         members = tuple(by_id[m] for m in unit.members)
-        rows.append(
-            UnitRow(
-                label=" + ".join(m.name for m in members),
-                municipalities=members,
-                figures=figures,
-                caseload=result.caseload,
+        unit_clients = sum((clients.get(m, ZERO) for m in unit.members), ZERO)
+        entries.append(
+            (
+                ("u", unit.provider),
+                " + ".join(m.name for m in members),
+                members,
+                figures,
+                unit_clients,
             )
         )
     for group, member_ids in structure.groups:
@@ -264,14 +289,24 @@ def _unit_rows(structure, clients, totals, relation, target) -> list[UnitRow]:
             figures.add(group_figures.fte, group_figures.client_work_fte)
         _add_members(figures, member_ids, totals)
         group_clients = sum((clients.get(m, ZERO) for m in member_ids), ZERO)
+        members = tuple(by_id[m] for m in member_ids if m in by_id)
+        entries.append((("g", group.pk), str(group), members, figures, group_clients))
+    shares = comparable_caseloads(
+        clients={key: unit_clients for key, _l, _m, _f, unit_clients in entries},
+        own_client_work_fte={key: figures.client_work_fte for key, _l, _m, figures, _c in entries},
+        pilot_wide_client_work_fte=totals.pilot_wide.client_work_fte,
+        target=target,
+    )
+    rows = []
+    for key, label, members, figures, _clients in entries:
+        unit = shares.for_key(key)
         rows.append(
             UnitRow(
-                label=str(group),
-                municipalities=tuple(by_id[m] for m in member_ids if m in by_id),
+                label=label,
+                municipalities=members,
                 figures=figures,
-                caseload=caseload(
-                    clients=group_clients, client_work_fte=figures.client_work_fte, target=target
-                ),
+                caseload=unit.caseload,
+                shared_client_work_fte=unit.shared_fte,
             )
         )
-    return rows
+    return rows, shares
