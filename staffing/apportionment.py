@@ -228,6 +228,15 @@ class TreeApportionment:
     def difference(self) -> Decimal:
         return self.total - self.pool
 
+    @property
+    def leaves_total(self) -> Decimal:
+        """Sum of the rounded cells of the municipalities, each group by its members.
+
+        Largest remainder makes it equal to ``total``; rounding every cell half-up may
+        not (top-level cells 6,8 + 15,5 = 22,3, but members 6,8 + 6,8 + 8,8 = 22,4).
+        """
+        return sum((share.part for _depth, share in self.walk() if not share.is_group), Decimal(0))
+
     def walk(self) -> Iterator[tuple[int, TreeShare]]:
         """Every node with its depth (0 = top level), parents before children."""
 

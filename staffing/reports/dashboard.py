@@ -18,10 +18,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import formatting
+from core.formatting import format_fte
 from municipalities.models import Measure, PilotStatistic
 
 from ..caseload import Caseload, CaseloadStatus
 from ..models import DeclaredFigure, Organisation
+from ..rounding import DEFAULT_STEP
 from ..selectors.declared import reconcile_pilot
 from ..selectors.figures import OrganisationCaseload, PlanFigures, UnitRow, plan_figures
 from ..selectors.lines import plan_line_roles, plan_parts, service_need_catalogue
@@ -45,6 +47,43 @@ CASELOAD_STATUS = {
     CaseloadStatus.NO_TARGET: _("no target set"),
     CaseloadStatus.NO_ADVISOR: _("no advisor (no client-work FTE)"),
 }
+
+
+PILOT_WIDE_LABEL = _("Serves the whole pilot (shared among the units by clients)")
+AREA = {"pilot": _("the whole pilot"), "municipalities": _("the municipalities its lines serve")}
+
+
+def area_text(area: str) -> str:
+    return str(AREA.get(area, ""))
+
+
+def caseload_definition() -> str:
+    """The headline ratio in words: numerator and denominator."""
+    return gettext("Caseload = clients ÷ all client-work FTE of the pilot.")
+
+
+def unit_definitions(dashboard: PlanDashboard) -> list[str]:
+    """What the serving-unit caseload is and how the pilot-wide staff were shared."""
+    shares = dashboard.figures.unit_shares
+    step = format_fte(shares.step) if shares else format_fte(DEFAULT_STEP)
+    lines = [
+        gettext(
+            "Caseload of a serving unit = its clients ÷ (its own client-work FTE + its share "
+            "of the pilot-wide client-work FTE)."
+        ),
+        gettext(
+            "Method: the pilot-wide client-work FTE is shared among the units in proportion "
+            "to their clients by the largest remainder method, to %(step)s FTE, so the shares "
+            "add up to it exactly."
+        )
+        % {"step": step},
+    ]
+    if shares and shares.unshared_fte:
+        lines.append(
+            gettext("%(fte)s FTE could not be shared: no unit has clients.")
+            % {"fte": format_fte(shares.unshared_fte)}
+        )
+    return lines
 
 
 def caseload_status_text(status) -> str:

@@ -13,7 +13,14 @@ from core.tables import CONTENT_TYPES, export_dataset, export_filename
 from ..models import Organisation
 from ..rounding import quantize
 from .capacity import capacity_dataset, capacity_panel
-from .dashboard import PlanDashboard, caseload_status_text, caseload_value
+from .dashboard import (
+    PILOT_WIDE_LABEL,
+    PlanDashboard,
+    area_text,
+    caseload_status_text,
+    caseload_value,
+    unit_definitions,
+)
 
 __all__ = ["CONTENT_TYPES", "EXPORTS", "export_response"]
 
@@ -116,15 +123,16 @@ def _served_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
 
 
 def _organisations_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
+    """FTE, client-work FTE and the clients an organisation's lines serve: no caseload, since
+    an organisation's staff alone is not the staff its clients meet (see the serving units)."""
     headers = [
         gettext("Organisation"),
         gettext("FTE"),
         gettext("Client-work FTE"),
-        gettext("Clients served"),
-        gettext("Caseload"),
-        gettext("Status"),
+        gettext("Clients served by its lines"),
+        gettext("Area served"),
     ]
-    dataset = tablib.Dataset(headers=headers, title=gettext("Caseload by organisation")[:31])
+    dataset = tablib.Dataset(headers=headers, title=gettext("FTE by organisation")[:31])
     for row in dashboard.organisation_caseloads:
         dataset.append(
             [
@@ -132,34 +140,75 @@ def _organisations_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
                 row.figures.fte,
                 row.figures.client_work_fte,
                 row.clients,
-                caseload_value(row.caseload),
-                caseload_status_text(row.caseload.status),
+                str(area_text(row.area)),
             ]
         )
     return dataset
 
 
 def _units_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
+    """The comparable caseloads; the "serves the whole pilot" row keeps the FTE columns
+    adding up to the plan's totals, and the last rows say what the ratios are."""
+    units = dashboard.units
+    shares = dashboard.figures.unit_shares
     headers = [
         gettext("Serving unit"),
         gettext("Clients"),
         gettext("FTE"),
-        gettext("Client-work FTE"),
+        gettext("Own client-work FTE"),
+        gettext("Share of the pilot-wide client-work FTE"),
+        gettext("Client-work FTE, total"),
         gettext("Caseload"),
+        gettext("Target"),
         gettext("Status"),
     ]
     dataset = tablib.Dataset(headers=headers, title=gettext("Caseload by unit")[:31])
-    for row in dashboard.units:
+    for row in units:
         dataset.append(
             [
                 row.label,
                 row.caseload.clients,
                 row.figures.fte,
-                row.figures.client_work_fte,
+                row.own_client_work_fte,
+                row.shared_client_work_fte,
+                row.total_client_work_fte,
                 caseload_value(row.caseload),
+                row.caseload.target,
                 caseload_status_text(row.caseload.status),
             ]
         )
+    pilot_wide = dashboard.figures.pilot_wide
+    if pilot_wide.fte or pilot_wide.client_work_fte:
+        dataset.append(
+            [
+                str(PILOT_WIDE_LABEL),
+                None,
+                pilot_wide.fte,
+                pilot_wide.client_work_fte,
+                None,  # shared among the units above
+                shares.unshared_fte if shares and shares.unshared_fte else None,
+                None,
+                None,
+                "",
+            ]
+        )
+    figures = dashboard.figures
+    dataset.append(
+        [
+            gettext("Total"),
+            figures.client_total,
+            figures.totals.total.fte,
+            figures.totals.total.client_work_fte,
+            None,
+            figures.totals.total.client_work_fte,
+            caseload_value(figures.caseload),
+            figures.caseload.target,
+            caseload_status_text(figures.caseload.status),
+        ]
+    )
+    empty = [None] * (len(headers) - 1)
+    for definition in unit_definitions(dashboard):
+        dataset.append([definition, *empty])
     return dataset
 
 

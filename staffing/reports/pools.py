@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from municipalities.models import Municipality, MunicipalityGroup
 
 from ..reconciliation import share_percentage
@@ -16,14 +18,22 @@ from ..selectors.pools import PoolSplit
 from ..selectors.statistics import ZERO
 from .cells import Cell, DeclaredIndex, Metric
 
+#: Labels of the two check rows under the municipalities (translated by the page).
+MEMBERS_SUM_LABEL = _("Sum of the municipalities' rounded shares (a group by its members)")
+SHORTFALL_LABEL = _("Sum − pool: shortfall (−) or excess (+) of the rounded shares")
+
 
 @dataclass(frozen=True)
 class PoolCells:
     source: Cell
     largest_remainder: Cell
+    # False in the shortfall row: its cells are each method's own miss, not to be subtracted.
+    compared: bool = True
 
     @property
     def difference(self) -> Decimal | None:
+        if not self.compared:
+            return None
         if self.source.value is None or self.largest_remainder.value is None:
             return None
         return self.largest_remainder.value - self.source.value
@@ -35,7 +45,9 @@ class PoolCells:
 
 @dataclass(frozen=True)
 class PoolRow:
-    kind: str  # "pilot", "municipality", "group" or "member"
+    # "pilot", "municipality", "group" or "member"; then "members_sum" (every municipality's
+    # rounded share, a group's members instead of the group) and "shortfall" (that sum − pool)
+    kind: str
     label: str
     municipality: Municipality | None
     group: MunicipalityGroup | None
@@ -51,6 +63,8 @@ class PoolRow:
 
     @property
     def total_difference(self) -> Decimal | None:
+        if self.pools and not self.pools[0].compared:
+            return None
         if self.total_source.value is None or self.total_largest_remainder.value is None:
             return None
         return self.total_largest_remainder.value - self.total_source.value
@@ -170,9 +184,58 @@ def pool_table(figures: PlanFigures, splits: list[PoolSplit], declared: Declared
                 rows.append(row("member", str(member), ("m", member.pk), municipality=member))
         else:
             rows.append(row("municipality", str(item), ("m", item.pk), municipality=item))
+    if splits:
+        rows.extend(_check_rows(splits))
     return PoolTable(
         statistics_date=figures.statistics_date,
         measure=figures.plan.statistics_measure,
         splits=tuple(splits),
         rows=tuple(rows),
     )
+
+
+def _pool_of(split: PoolSplit, apportionment) -> Decimal:
+    """The pool the shares should add up to: rounded to the step as the source printed it."""
+    if split.largest_remainder_pool is not None:
+        return split.largest_remainder_pool
+    return apportionment.pool
+
+
+def _check_rows(splits: list[PoolSplit]) -> list[PoolRow]:
+    """What the pilot row cannot show once the pilot has a group: the source method rounds the
+    group's cell and each member's on their own, so the members' shares may add up to more or
+    less than the pool (22,4 of 22,3) while the top-level cells add up to it."""
+
+    def leaves(apportionment) -> Decimal | None:
+        return None if apportionment is None else apportionment.leaves_total
+
+    def miss(split, apportionment) -> Decimal | None:
+        if apportionment is None:
+            return None
+        return apportionment.leaves_total - _pool_of(split, apportionment)
+
+    def row(kind, label, value, compared) -> PoolRow:
+        pools = tuple(
+            PoolCells(
+                source=Cell(value(split, split.source)),
+                largest_remainder=Cell(value(split, split.largest_remainder)),
+                compared=compared,
+            )
+            for split in splits
+        )
+        return PoolRow(
+            kind=kind,
+            label=str(label),
+            municipality=None,
+            group=None,
+            clients=Cell(None),
+            share=Cell(None),
+            pools=pools,
+            total_source=Cell(_sum(cells.source.value for cells in pools)),
+            total_largest_remainder=Cell(_sum(cells.largest_remainder.value for cells in pools)),
+        )
+
+    return [
+        row("members_sum", MEMBERS_SUM_LABEL, lambda _split, a: leaves(a), compared=True),
+        row("shortfall", SHORTFALL_LABEL, miss, compared=False),
+    ]
