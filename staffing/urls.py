@@ -10,6 +10,11 @@ urlpatterns = [
     # Before the plan's own addresses: "uusi" is no plan's short name here.
     path("suunnitelmat/uusi/", plans.PlanCreateView.as_view(), name="plan-create"),
     path("suunnitelmat/<slug:plan>/", dashboard.PlanDashboardView.as_view(), name="plan-dashboard"),
+    path(
+        "suunnitelmat/<slug:plan>/tulostus.css",
+        dashboard.PlanPrintStyleView.as_view(),
+        name="plan-print-style",
+    ),
     # Line items of every plan, filtered and exported (staffing/views/lists.py).
     path("rivit/", lists.AllocationListView.as_view(), name="allocation-list"),
     # Plans over time (staffing/views/plans.py) and their lines (staffing/views/lines.py).

@@ -14,11 +14,11 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core import formatting
-from core.formatting import format_fte
+from core.formatting import format_count, format_fte
 from municipalities.models import Measure, PilotStatistic
 
 from ..caseload import Caseload, CaseloadStatus
@@ -128,7 +128,7 @@ class PlanDashboard:
     def fte_chart(self) -> tuple[ChartSeries, ...]:
         """FTE of each organisation (columns) stacked by service need (series)."""
         return tuple(
-            ChartSeries(row.need.code if row.need else "", tuple(cell.value for cell in row.cells))
+            ChartSeries(row.need.name if row.need else "", tuple(cell.value for cell in row.cells))
             for row in self.matrix.rows
             if row.kind in ("need", "unassigned") and row.has_lines
         )
@@ -213,7 +213,7 @@ def chart_data(dashboard: PlanDashboard, capacity: CapacityPanel) -> dict:
             ],
         },
         "units": {
-            "title": gettext("Caseload by serving unit"),
+            "title": gettext("Caseload by serving unit: clients ÷ client-work FTE incl. share"),
             "axis": gettext("Clients per client-work FTE"),
             "label": gettext("Caseload"),
             "targetLabel": gettext("Target"),
@@ -227,6 +227,8 @@ def chart_data(dashboard: PlanDashboard, capacity: CapacityPanel) -> dict:
             "label": capfirst(dashboard.figures.plan.get_statistics_measure_display()),
             "labels": [date_format(on, "j.n.Y") for on, _total in dashboard.timeline],
             "values": [total for _on, total in dashboard.timeline],
+            # One date is no trend: the page says so instead of drawing a dot.
+            "message": timeline_message(len(dashboard.timeline)),
         },
         "capacity": capacity_chart(capacity),
     }
@@ -291,7 +293,7 @@ def reconciliation_row(item) -> dict:
         "item": item,
         "matches": result.matches,
         "key": getattr(figure, "key", "") or "",
-        "label": result.label,
+        "label": as_printed(item),
         "metric": capfirst(metric_label(figure)),
         "concerns": concerns_text(figure),
         "declared": formatting.format_number(result.declared) + percent,
@@ -306,6 +308,10 @@ def page_rows(dashboard: PlanDashboard, capacity: CapacityPanel) -> dict:
     return {
         "charts": chart_data(dashboard, capacity),
         "caseload_status": caseload_status_text(dashboard.caseload.status),
+        "reconciliation_summary": reconciliation_summary(dashboard),
+        "unit_definitions": unit_definitions(dashboard),
+        "pilot_wide_label": str(PILOT_WIDE_LABEL),
+        "caseload_definition": caseload_definition(),
         "reconciliation": [reconciliation_row(item) for item in dashboard.declared.figures],
         "organisation_kinds": dict(Organisation.Kind.choices),
         "unit_rows": [
@@ -313,7 +319,42 @@ def page_rows(dashboard: PlanDashboard, capacity: CapacityPanel) -> dict:
             for row in dashboard.units
         ],
         "organisation_rows": [
-            {"row": row, "status": caseload_status_text(row.caseload.status)}
-            for row in dashboard.organisation_caseloads
+            {"row": row, "area": area_text(row.area)} for row in dashboard.organisation_caseloads
         ],
     }
+
+
+def as_printed(item) -> str:
+    """The figure as the source printed it: its label, or a pilot statistic's own value."""
+    figure = item.figure
+    if isinstance(figure, DeclaredFigure) and figure.label:
+        return figure.label
+    return format_count(item.result.declared)
+
+
+def timeline_message(dates: int) -> str:
+    if dates > 1:
+        return ""
+    if dates == 1:
+        return gettext("Only one statistics date so far: a trend needs at least two.")
+    return gettext("No client counts yet.")
+
+
+def reconciliation_summary(dashboard: PlanDashboard) -> str:
+    """One line for the top of the page; the table itself is lower down."""
+    mismatches = dashboard.declared.mismatches
+    if not mismatches:
+        return ""
+    count = len(mismatches)
+    rounding = sum(1 for item in mismatches if abs(item.result.difference) <= item.result.precision)
+    if rounding == count:
+        return ngettext(
+            "%(count)s figure differs from the source by rounding",
+            "%(count)s figures differ from the source by rounding",
+            count,
+        ) % {"count": count}
+    return ngettext(
+        "%(count)s figure differs from the source (%(rounding)s by rounding)",
+        "%(count)s figures differ from the source (%(rounding)s by rounding)",
+        count,
+    ) % {"count": count, "rounding": rounding}

@@ -6,7 +6,11 @@ and answer with the page or one of its tables as a file.
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.views import View
 from django.views.generic import TemplateView
 
 from core.permissions import PilotAccessMixin
@@ -60,6 +64,8 @@ class PlanDashboardView(PilotAccessMixin, TemplateView):
             plan=self.plan,
             dashboard=self.dashboard,
             export_formats=tuple(CONTENT_TYPES),
+            # The one-page print: headline, staffing matrix and serving-unit caseloads only.
+            print_summary=self.request.GET.get("tiivistelma") == "1",
         )
         if self.dashboard is not None:
             capacity = capacity_panel(self.dashboard.figures, statistics=self.dashboard.statistics)
@@ -73,3 +79,39 @@ class PilotDashboardView(PlanDashboardView):
 
     def get_plan(self, plans):
         return current_plan(plans)
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal: quotes, backslashes and line breaks escaped."""
+    escaped = "".join(
+        ch if ch.isprintable() and ch not in '\\"<>' else f"\\{ord(ch):x} " for ch in text
+    )
+    return f'"{escaped}"'
+
+
+class PlanPrintStyleView(PilotAccessMixin, View):
+    """The printed dashboard's running head: pilot, plan and print date in every page's top
+    margin, page numbers at the bottom (CSS page-margin boxes, which Chromium prints; the page
+    cannot carry them inline under the Content-Security-Policy)."""
+
+    def get(self, request, *args, **kwargs):
+        plan = StaffingPlan.objects.filter(pilot=self.pilot, slug=kwargs["plan"]).first()
+        if plan is None:
+            raise Http404
+        today = timezone.localdate()
+        head = " · ".join(
+            (
+                self.pilot.name,
+                plan.name,
+                gettext("printed %(date)s") % {"date": date_format(today, "j.n.Y")},
+            )
+        )
+        css = (
+            "@page {\n"
+            f"  @top-left {{ content: {css_string(head)}; font-size: 8pt; color: #333; }}\n"
+            '  @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; }\n'
+            "}\n"
+        )
+        response = HttpResponse(css, content_type="text/css; charset=utf-8")
+        response["Cache-Control"] = "private, no-store"
+        return response
