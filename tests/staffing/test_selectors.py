@@ -152,19 +152,22 @@ def test_seed_001_serving_unit_caseloads_from_the_fixtures(seeded):
     ):
         cw[name] = cw.get(name, D(0)) + value
 
-    def expected(*names):
+    # The pilot-wide psychologist (0,4) is shared by clients with the largest remainder.
+    def expected(share, *names):
         return caseload.caseload(
             clients=sum(seekers[n] for n in names),
-            client_work_fte=sum(cw.get(n, D(0)) for n in names),
+            client_work_fte=sum(cw.get(n, D(0)) for n in names) + D(share),
         )
 
     assert set(got) == {"Ylivieska + Alavieska", "Kalajoki + Merijärvi", "Oulainen"}
-    assert got["Ylivieska + Alavieska"] == expected("Ylivieska", "Alavieska")
-    assert got["Kalajoki + Merijärvi"] == expected("Kalajoki", "Merijärvi")
-    assert got["Oulainen"] == expected("Oulainen")
-    assert got["Ylivieska + Alavieska"].rounded(1) == D("55.3")
-    assert got["Kalajoki + Merijärvi"].rounded(1) == D("84.0")
-    assert got["Oulainen"].rounded(1) == D("83.7")
+    assert got["Ylivieska + Alavieska"] == expected("0.2", "Ylivieska", "Alavieska")
+    assert got["Kalajoki + Merijärvi"] == expected("0.1", "Kalajoki", "Merijärvi")
+    assert got["Oulainen"] == expected("0.1", "Oulainen")
+    assert got["Ylivieska + Alavieska"].rounded(1) == D("54.4")
+    assert got["Kalajoki + Merijärvi"].rounded(1) == D("82.4")
+    assert got["Oulainen"].rounded(1) == D("81.4")
+    assert [row.shared_client_work_fte for row in figures.units] == [D("0.2"), D("0.1"), D("0.1")]
+    assert sum(row.total_client_work_fte for row in figures.units) == D("20.9")
     # The psychologist serves the whole area and belongs to no unit.
     assert figures.pilot_wide.fte == D("0.4")
 
