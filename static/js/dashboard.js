@@ -151,12 +151,27 @@
     }));
   }
 
+  // On paper each chart's numbers are printed below it: their closed <details> open for the
+  // print and close again after it (a closed <details> hides its content from CSS).
+  function showNumbers(printing) {
+    document.querySelectorAll("details.chart-numbers").forEach(function (details) {
+      if (printing) {
+        if (!("openOnScreen" in details.dataset)) { details.dataset.openOnScreen = String(details.open); }
+        details.open = true;
+      } else if ("openOnScreen" in details.dataset) {
+        details.open = details.dataset.openOnScreen === "true";
+        delete details.dataset.openOnScreen;
+      }
+    });
+  }
   // Charts drawn for the screen keep their width on paper unless resized for print.
-  window.addEventListener("beforeprint", function () {
+  function forPrint(printing) {
+    showNumbers(printing);
     charts.forEach(function (chart) { chart.resize(); });
-  });
-  window.addEventListener("afterprint", function () {
-    charts.forEach(function (chart) { chart.resize(); });
-  });
+  }
+  window.addEventListener("beforeprint", function () { forPrint(true); });
+  window.addEventListener("afterprint", function () { forPrint(false); });
+  // A print preview or PDF made without the print events still changes the media.
+  window.matchMedia("print").addEventListener("change", function (event) { forPrint(event.matches); });
   document.documentElement.dataset.chartsReady = String(charts.length);
 })();

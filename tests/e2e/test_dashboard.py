@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 from municipalities.models import Pilot
@@ -112,6 +113,9 @@ def test_dashboard_prints_on_a4_landscape(page, login, manager, live_server, see
     page.goto("/kokeilut/kokkolan-seutu/")
     charts_ready(page)
     page.emulate_media(media="print")
+    # Each chart's numbers are printed below it, though closed on the screen.
+    for chart in ("fte", "units", "timeline"):
+        expect(page.get_by_test_id(f"chart-{chart}-table")).to_be_visible()
     # Navigation, buttons and export links are not printed.
     assert not page.locator("nav.navbar").is_visible()
     assert not page.get_by_test_id("print").is_visible()
@@ -140,3 +144,16 @@ def test_dashboards_fit_a_phone_width(page, login, manager, live_server, seeds):
     assert page.get_by_test_id("pilot-statistics").is_visible()
     box = page.locator("#pilot-statistics .table-responsive").bounding_box()
     assert box["x"] + box["width"] <= 390
+
+
+def test_chart_numbers_close_again_after_printing(page, login, manager, live_server, seeds):
+    login("johtaja")
+    page.goto("/kokeilut/kokkolan-seutu/")
+    charts_ready(page)
+    page.locator("#charts details summary").nth(1).click()
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("chart-fte-table")).to_be_visible()
+    page.emulate_media(media="screen")
+    # The ones closed on the screen close again; the one the reader opened stays open.
+    expect(page.get_by_test_id("chart-fte-table")).not_to_be_visible()
+    expect(page.get_by_test_id("chart-units-table")).to_be_visible()
