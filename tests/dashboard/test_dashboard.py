@@ -449,13 +449,14 @@ def test_charts_carry_the_numbers_of_their_tables(seeded, manager_client):
         "1,25",
     ]
     assert data["units"]["labels"] == ["Kokkola", "Kannus", "Perho", "Kaustisen seutukunta"]
-    # the approved plan follows the latest counts: only Kokkola has counts on 5.11.2021
-    assert data["units"]["values"] == ["105.3", "56.1", "66.2", "93.8"]
+    # the approved plan follows the latest counts: only Kokkola has counts on 5.11.2021, so
+    # the pilot-wide client-work FTE is shared to Kokkola alone (by clients)
+    assert data["units"]["values"] == ["90.3", "0.0", "0.0", "0.0"]
     assert [texts(row)[1] for row in table(content, "chart-units-table")[1:]] == [
-        "105,3",
-        "56,1",
-        "66,2",
-        "93,8",
+        "90,3",
+        "0,0",
+        "0,0",
+        "0,0",
     ]
     assert data["timeline"]["message"] == ""
     assert 'src="/static/vendor/chartjs/chart.umd.min.js"' in content
