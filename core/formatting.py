@@ -47,6 +47,12 @@ def format_count(value) -> str:
     return format_number(value, 0)
 
 
+def format_signed_count(value) -> str:
+    """A change in a count: "+120", "-35", "0"."""
+    text = format_count(value)
+    return f"+{text}" if value is not None and value > 0 else text
+
+
 def format_percent(value, places: int = 1) -> str:
     if value is None:
         return EMPTY

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
 
+from .measure_totals import DateTotal, MeasureTotal, latest_totals
 from .models import ClientStatistic, Measure, Municipality, Pilot, PilotMembership, PilotSuccession
 
 #: The measures the national pages show, in this order: clients (what the pilots enter) and
@@ -50,6 +51,34 @@ def latest_counts(
     for municipality_id, measure, on, value, source in rows:
         result[municipality_id][measure] = LatestCount(on, Decimal(value), source)
     return result
+
+
+def pilot_measure_totals(
+    pilot: Pilot, *, members: int, measures=NATIONAL_MEASURES
+) -> list[MeasureTotal]:
+    """The pilot's latest total of each measure (clients, job seekers, unemployed) with its
+    date, source and change since the previous date, over its `members` municipalities. One
+    query, whatever the number of dates."""
+    rows = (
+        ClientStatistic.objects.filter(municipality__memberships__pilot=pilot, measure__in=measures)
+        .values("measure", "date")
+        .annotate(total=Sum("value"), municipalities=Count("municipality"), source=Max("source"))
+        .order_by()
+    )
+    return latest_totals(
+        (
+            DateTotal(
+                row["measure"],
+                row["date"],
+                Decimal(row["total"]),
+                row["municipalities"],
+                row["source"] or "",
+            )
+            for row in rows
+        ),
+        measures=measures,
+        members=members,
+    )
 
 
 def area_members(pilot: Pilot) -> list[MemberRow]:

@@ -25,6 +25,11 @@ def count(value):
 
 
 @register.filter
+def signed_count(value):
+    return formatting.format_signed_count(value)
+
+
+@register.filter
 def number(value, places=None):
     return formatting.format_number(value, None if places in (None, "") else int(places))
 

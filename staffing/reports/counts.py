@@ -25,8 +25,7 @@ class CountsNote:
 
 
 def signed_count(value) -> str:
-    text = formatting.format_count(value)
-    return f"+{text}" if value > 0 else text
+    return formatting.format_signed_count(value)
 
 
 def counts_note(figures: PlanFigures) -> CountsNote:

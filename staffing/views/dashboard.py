@@ -14,6 +14,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.permissions import PilotAccessMixin
+from municipalities.models import Measure, Municipality
+from municipalities.national import pilot_measure_totals
 
 from ..models import StaffingPlan
 from ..reports.capacity import capacity_panel
@@ -71,6 +73,15 @@ class PlanDashboardView(PilotAccessMixin, TemplateView):
             capacity = capacity_panel(self.dashboard.figures, statistics=self.dashboard.statistics)
             context.update(page_rows(self.dashboard, capacity), capacity=capacity)
             context["counts"] = counts_note(self.dashboard.figures)
+            members = len(self.dashboard.figures.structure.municipalities)
+        else:
+            members = Municipality.objects.in_pilot(self.pilot).count()
+        # The latest counts of each measure (clients, official job seekers and unemployed),
+        # with date and source: an area sees its statistics before it has a plan.
+        context["measure_totals"] = [
+            (Measure(item.measure).label, item)
+            for item in pilot_measure_totals(self.pilot, members=members)
+        ]
         return context
 
 
