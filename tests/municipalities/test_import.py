@@ -284,7 +284,7 @@ def test_import_service_is_all_or_nothing(world):
     before = fingerprint()
     with pytest.raises(services.ValidationError) as refused:
         services.client_counts_import(pilot=world.pilot, rows=rows, user=world.admin)
-    assert "Row 2:" in str(refused.value)
+    assert "Rivi 2:" in str(refused.value)  # the default language, Finnish
     assert fingerprint() == before
     with pytest.raises(services.ValidationError):
         services.client_counts_import(pilot=world.pilot, rows=[], user=world.admin)
