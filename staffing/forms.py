@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
@@ -19,6 +21,7 @@ from .models import (
     PART_LABEL_MESSAGE,
     Allocation,
     AllocationPart,
+    ResourcePool,
     ScenarioAssumptions,
     StaffingPlan,
 )
@@ -56,6 +59,82 @@ class KnownChoiceField(forms.ModelChoiceField):
         if known is not None and value not in self.empty_values and str(value) == str(known.pk):
             return known
         return super().to_python(value)
+
+
+POOL_AMBIGUOUS_MESSAGE = _(
+    "“%(value)s” could mean a thousand or one FTE. Write a thousand as 1000 and one as 1 or 1,0."
+)
+
+
+class PoolAmountField(FinnishDecimalField):
+    """A pool's FTE typed as "22,3" or "11,35"; "1,000" or "1.000" could mean a thousand or
+    one, so it is refused rather than guessed (`whole` reads it as a count would be read)."""
+
+    whole = True
+    max_places = 3
+    default_error_messages = {"ambiguous": POOL_AMBIGUOUS_MESSAGE}
+    check = staticmethod(services.check_pool_amount)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+
+def plain_decimal(value):
+    """A stored Decimal without the column's trailing zeros (22.300 → 22.3, 20.000 → 20), so
+    that it is shown and typed back as "22,3" (a shown "22,300" would read as ambiguous)."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+class PoolStepField(PoolAmountField):
+    check = staticmethod(services.check_pool_step)
+
+
+class PoolForm(forms.ModelForm):
+    """A resource pool of a plan. `version` is the pool's version the form was opened with;
+    the model's rules (not negative, a positive step) speak through the service."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = ResourcePool
+        fields = services.POOL_FIELDS
+        field_classes = {"amount": PoolAmountField, "step": PoolStepField}
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].error_messages["required"] = _("Choose the organisation.")
+        self.fields["amount"].error_messages["required"] = _("Enter the pool's FTE.")
+        self.fields["step"].required = False
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+            for name in ("amount", "step"):
+                self.initial[name] = plain_decimal(getattr(self.instance, name))
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("name", css_class="col-md-5"),
+                Column("organisation", css_class="col-md-4"),
+                Column("amount", css_class="col-md-3"),
+            ),
+            Row(Column("step", css_class="col-md-3"), Column("method", css_class="col-md-9")),
+            "note",
+            "version",
+        )
+
+    def _post_clean(self):
+        # No model validation here: the service sets `pool_fields` on the pool it claims and
+        # validates them once.
+        pass
+
+    def pool_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in services.POOL_FIELDS}
 
 
 class AllocationForm(forms.ModelForm):

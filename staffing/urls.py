@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from .views import dashboard, lines, lists, plans
+from .views import dashboard, lines, lists, plans, pools
 
 app_name = "staffing"
 
@@ -38,6 +38,18 @@ urlpatterns = [
         "suunnitelmat/<slug:plan>/historia/<int:history_id>/palauta/",
         lines.AllocationRestoreView.as_view(),
         name="allocation-restore",
+    ),
+    # A plan's resource pools (staffing/views/pools.py).
+    path("suunnitelmat/<slug:plan>/poolit/", pools.PoolListView.as_view(), name="pool-list"),
+    path(
+        "suunnitelmat/<slug:plan>/poolit/<int:pk>/muokkaa/",
+        pools.PoolEditView.as_view(),
+        name="pool-edit",
+    ),
+    path(
+        "suunnitelmat/<slug:plan>/poolit/<int:pk>/poista/",
+        pools.PoolDeleteView.as_view(),
+        name="pool-delete",
     ),
     path(
         "suunnitelmat/<slug:plan>/rivit/uusi/",

@@ -148,9 +148,10 @@ class StaffingPlan(VersionedModel):
         return self.status in (self.Status.APPROVED, self.Status.SUPERSEDED)
 
 
-class ResourcePool(models.Model):
+class ResourcePool(VersionedModel):
     """A pooled resource (e.g. the TE staff transferring in August) to divide among the
-    pilot's municipalities in proportion to their clients."""
+    pilot's municipalities in proportion to their clients. Its ``version`` lets the pool
+    page refuse a save based on values someone else changed since (`core.versioning`)."""
 
     class Method(models.TextChoices):
         LARGEST_REMAINDER = "largest_remainder", _("largest remainder (sums to the pool)")

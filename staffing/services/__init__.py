@@ -55,6 +55,15 @@ from .plans import (
     plan_return,
     plan_submit,
 )
+from .pools import (
+    POOL_FIELDS,
+    STALE_POOL_MESSAGE,
+    check_pool_amount,
+    check_pool_step,
+    pool_create,
+    pool_delete,
+    pool_update,
+)
 
 __all__ = [
     "FTE_NOT_A_NUMBER_MESSAGE",
@@ -86,5 +95,12 @@ __all__ = [
     "plan_editors",
     "plan_return",
     "plan_submit",
+    "POOL_FIELDS",
+    "STALE_POOL_MESSAGE",
+    "check_pool_amount",
+    "check_pool_step",
+    "pool_create",
+    "pool_delete",
+    "pool_update",
     "scenario_assumptions_save",
 ]

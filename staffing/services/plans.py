@@ -136,6 +136,7 @@ def plan_copy(
             pool.pk = pool.id = None
             pool._state.adding = True
             pool.plan = copy
+            pool.version = 1
             save(pool, user)
     return copy
 
