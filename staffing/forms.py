@@ -392,6 +392,21 @@ class PlanCreateForm(forms.Form):
         self.helper.disable_csrf = True
 
 
+class PlanSettingsForm(PlanCreateForm):
+    """A draft's settings: name, validity, statistics date (empty: follow the latest counts)
+    and measure, with the plan's version the page was opened with."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["start"]
+
+    def settings(self) -> dict:
+        data = self.cleaned_data
+        return {name: data.get(name) for name in services.PLAN_SETTINGS_FIELDS}
+
+
 class PlanApproveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 

@@ -21,6 +21,11 @@ urlpatterns = [
     path("suunnitelmat/", plans.PlanListView.as_view(), name="plan-list"),
     path("vertailu/", plans.PlanCompareView.as_view(), name="plan-compare"),
     path("suunnitelmat/<slug:plan>/muokkaa/", plans.PlanEditView.as_view(), name="plan-edit"),
+    path(
+        "suunnitelmat/<slug:plan>/asetukset/",
+        plans.PlanSettingsView.as_view(),
+        name="plan-settings",
+    ),
     path("suunnitelmat/<slug:plan>/kopioi/", plans.PlanCopyView.as_view(), name="plan-copy"),
     path("suunnitelmat/<slug:plan>/laheta/", plans.PlanSubmitView.as_view(), name="plan-submit"),
     path("suunnitelmat/<slug:plan>/hyvaksy/", plans.PlanApproveView.as_view(), name="plan-approve"),

@@ -29,6 +29,7 @@ def _stored_date(text) -> str:
 
 APPROVED, COPIED, RESTORED = "approved", "copied", "restored"
 SUBMITTED, RETURNED, SUPERSEDED = "submitted", "returned", "superseded"
+SETTINGS = "settings"
 
 HISTORY_EXCLUDED = {"version"}
 #: Fields an addition does not list: they name where the record belongs, not what it says.
@@ -115,6 +116,7 @@ class HistoryNames:
             APPROVED: lambda params: gettext("Approved"),
             SUBMITTED: lambda params: gettext("Submitted for approval"),
             RETURNED: lambda params: gettext("Returned to draft"),
+            SETTINGS: lambda params: gettext("Plan settings changed"),
             SUPERSEDED: superseded,
             COPIED: copied,
             RESTORED: lambda params: (

@@ -48,11 +48,13 @@ from .lines import (
 from .plans import (
     NOT_APPROVER_MESSAGE,
     ONLY_EDITOR_MESSAGE,
+    PLAN_SETTINGS_FIELDS,
     plan_approve,
     plan_copy,
     plan_create,
     plan_editors,
     plan_return,
+    plan_settings_update,
     plan_submit,
 )
 from .pools import (
@@ -95,6 +97,8 @@ __all__ = [
     "plan_editors",
     "plan_return",
     "plan_submit",
+    "PLAN_SETTINGS_FIELDS",
+    "plan_settings_update",
     "POOL_FIELDS",
     "STALE_POOL_MESSAGE",
     "check_pool_amount",

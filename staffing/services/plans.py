@@ -17,7 +17,7 @@ from core.permissions import can_approve_pilot
 from core.slugs import unique_slug
 
 from ..models import Allocation, AllocationPart, ResourcePool, StaffingPlan
-from ..selectors.history import APPROVED, COPIED, RETURNED, SUBMITTED, SUPERSEDED
+from ..selectors.history import APPROVED, COPIED, RETURNED, SETTINGS, SUBMITTED, SUPERSEDED
 from ..selectors.statistics import plan_statistics_date
 from .common import STALE_PLAN_MESSAGE, PlanLocked, StaleEdit, as_version, save
 
@@ -84,6 +84,31 @@ def plan_create(
         plan.full_clean(exclude=["slug"])
         _save_new_plan(plan, user, reason=None)
     return plan
+
+
+#: The settings of a draft a coordinator edits on the settings page.
+PLAN_SETTINGS_FIELDS = ("name", "valid_from", "valid_to", "statistics_date", "statistics_measure")
+
+
+def plan_settings_update(*, plan: StaffingPlan, version, user, **fields) -> StaffingPlan:
+    """Change a draft's name, validity, statistics date (None: follow the latest counts) and
+    measure, if the plan is still at `version`; its short name (its address) stays. Refused
+    on a submitted or approved plan (`PlanLocked`) and when someone saved it since
+    (`StaleEdit`); nothing changes on a refusal."""
+    unknown = set(fields) - set(PLAN_SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+        if not fields["name"]:
+            raise ValidationError({"name": _("Give the plan a name.")})
+    with transaction.atomic():
+        current = _claim_status(plan, version=version, status=StaffingPlan.Status.DRAFT)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.full_clean(exclude=["slug"])
+        save(current, user, reason=change_reason(SETTINGS))
+    return current
 
 
 def plan_copy(

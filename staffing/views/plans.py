@@ -28,6 +28,7 @@ from ..forms import (
     PlanCopyForm,
     PlanCreateForm,
     PlanDecisionForm,
+    PlanSettingsForm,
     PlanSubmitForm,
     ScenarioAssumptionsForm,
 )
@@ -153,6 +154,44 @@ class PlanEditView(PlanMixin, PlanPanelsMixin, TemplateView):
                 AllocationForm(pilot=self.pilot, inline=True, prefix="new")
             )
         return context
+
+
+class PlanSettingsView(PlanMixin, UnlockedPlanMixin, FormView):
+    """A draft's settings: name, validity, statistics date pinned or following, measure.
+    A save based on an older version of the plan is refused and the current values shown."""
+
+    edit = True
+    form_class = PlanSettingsForm
+    template_name = "staffing/plan_settings.html"
+
+    def get_initial(self):
+        plan = self.plan
+        initial = {name: getattr(plan, name) for name in services.PLAN_SETTINGS_FIELDS}
+        return {**initial, "version": plan.version}
+
+    def form_valid(self, form):
+        try:
+            services.plan_settings_update(
+                plan=self.plan,
+                version=form.cleaned_data["version"],
+                user=self.request.user,
+                **form.settings(),
+            )
+        except services.PlanLocked as refused:
+            return self.refuse_locked(refused.message)
+        except services.StaleEdit:
+            self.plan.refresh_from_db()
+            fresh = self.get_form_class()(initial=self.get_initial())
+            conflict = _(
+                "Someone else changed this plan after you opened it; your change was not "
+                "saved. The current values are shown."
+            )
+            return self.render_to_response(self.get_context_data(form=fresh, conflict=conflict))
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The plan's settings were saved."))
+        return HttpResponseRedirect(self.plan_edit_url())
 
 
 class PlanCopyView(OnceOnlyFormMixin, PlanMixin, FormView):
