@@ -15,6 +15,7 @@ from core.forms import FinnishDecimalField, add_service_error
 from municipalities.models import Municipality, ServiceProduction
 from municipalities.productions import check_service_production
 from staffing.models import Allocation, Organisation
+from staffing.services import pilot_organisations
 
 from . import services
 from .models import WEEKDAYS as ISO_WEEKDAYS
@@ -100,6 +101,7 @@ class ServicePointForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
         self.fields["municipality"].queryset = members(pilot)
         self.fields["serves"].queryset = members(pilot)
+        self.fields["organisation"].queryset = pilot_organisations(pilot)
         self.helper = helper(
             "version",
             Fieldset(

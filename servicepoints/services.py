@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from core.slugs import unique_slug
 from municipalities.models import Municipality, Pilot
 from staffing.models import Allocation, Organisation
-from staffing.services import StaleEdit
+from staffing.services import StaleEdit, check_pilot_organisation
 
 from .models import WEEKDAYS, OnDutySchedule, Placement, ServiceArrangement, ServicePoint
 from .selectors import format_days
@@ -140,6 +140,8 @@ def service_point_create(
     serves = list(serves)
     _check_members(pilot, [municipality], "municipality")
     _check_members(pilot, serves, "serves")
+    if organisation is not None:
+        check_pilot_organisation(organisation.pk, pilot.pk)
     taken = set(ServicePoint.objects.filter(pilot=pilot).values_list("slug", flat=True))
     point = ServicePoint(
         pilot=pilot,
@@ -183,6 +185,8 @@ def service_point_update(
     for name, value in changes.items():
         setattr(point, name, value)
     _check_members(point.pilot, [point.municipality], "municipality")
+    if "organisation" in changes and point.organisation_id:
+        check_pilot_organisation(point.organisation_id, point.pilot_id)
     if serves is not None:
         serves = list(serves)
         _check_members(point.pilot, serves, "serves")

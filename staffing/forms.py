@@ -61,6 +61,11 @@ class KnownChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+NOT_OWN_ORGANISATION_CHOICE = _(
+    "Choose one of the pilot's own organisations: this one is not among them."
+)
+
+
 POOL_AMBIGUOUS_MESSAGE = _(
     "“%(value)s” could mean a thousand or one FTE. Write a thousand as 1000 and one as 1 or 1,0."
 )
@@ -107,6 +112,8 @@ class PoolForm(forms.ModelForm):
 
     def __init__(self, *args, pilot, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = services.pilot_organisations(pilot)
+        self.fields["organisation"].error_messages["invalid_choice"] = NOT_OWN_ORGANISATION_CHOICE
         self.fields["organisation"].error_messages["required"] = _("Choose the organisation.")
         self.fields["amount"].error_messages["required"] = _("Enter the pool's FTE.")
         self.fields["step"].required = False
@@ -166,6 +173,8 @@ class AllocationForm(forms.ModelForm):
             "name_fi"
         )
         self.fields["serves_group"].queryset = pilot.groups.order_by("name")
+        self.fields["organisation"].queryset = services.pilot_organisations(pilot)
+        self.fields["organisation"].error_messages["invalid_choice"] = NOT_OWN_ORGANISATION_CHOICE
         self.fields["organisation"].error_messages["required"] = _("Choose the organisation.")
         self.fields["client_work_fte"].required = False
         self.fields["client_work_fte"].help_text = _(

@@ -15,7 +15,7 @@ from .allocations import (
 )
 from .capacity import CapacityRuleSet, ScenarioAssumptions
 from .declared import DeclaredFigure
-from .organisations import Organisation, ServiceNeed
+from .organisations import Organisation, PilotOrganisation, ServiceNeed
 from .plans import ResourcePool, StaffingPlan
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "CapacityRuleSet",
     "DeclaredFigure",
     "Organisation",
+    "PilotOrganisation",
     "ResourcePool",
     "ScenarioAssumptions",
     "ServiceNeed",

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.natural_keys import natural_key_manager
-from municipalities.models import Municipality, MunicipalityGroup
+from municipalities.models import Municipality, MunicipalityGroup, Pilot
 
 
 class Organisation(models.Model):
@@ -42,6 +42,15 @@ class Organisation(models.Model):
         help_text=_("For a municipal group that employs staff (e.g. Kaustisen seutukunta)."),
     )
 
+    pilots = models.ManyToManyField(
+        Pilot,
+        verbose_name=_("pilots"),
+        through="PilotOrganisation",
+        related_name="organisations",
+        blank=True,
+        help_text=_("The pilots whose lines, pools and service points may use it."),
+    )
+
     history = HistoricalRecords()
 
     objects = natural_key_manager("slug")
@@ -65,6 +74,41 @@ class Organisation(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class PilotOrganisation(models.Model):
+    """One of a pilot's own organisations: its lines, pools and service points offer only
+    these (a Kokkola line for a Jokilaaksot body is refused)."""
+
+    pilot = models.ForeignKey(
+        Pilot, verbose_name=_("pilot"), on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = natural_key_manager("pilot__slug", "organisation__slug")
+
+    class Meta:
+        ordering = ["pilot", "organisation"]
+        verbose_name = _("organisation of a pilot")
+        verbose_name_plural = _("organisations of pilots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pilot", "organisation"],
+                name="%(app_label)s_%(class)s_unique",
+                violation_error_message=_("The organisation is already one of the pilot's."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pilot}: {self.organisation}"
+
+    def natural_key(self):
+        return (self.pilot.slug, self.organisation.slug)
+
+    natural_key.dependencies = ["municipalities.pilot", "staffing.organisation"]
 
 
 class ServiceNeed(models.Model):

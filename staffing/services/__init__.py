@@ -45,6 +45,11 @@ from .lines import (
     allocation_restore,
     allocation_update,
 )
+from .organisations import (
+    NOT_PILOT_ORGANISATION_MESSAGE,
+    check_pilot_organisation,
+    pilot_organisations,
+)
 from .plans import (
     NOT_APPROVER_MESSAGE,
     ONLY_EDITOR_MESSAGE,
@@ -97,6 +102,9 @@ __all__ = [
     "plan_editors",
     "plan_return",
     "plan_submit",
+    "NOT_PILOT_ORGANISATION_MESSAGE",
+    "check_pilot_organisation",
+    "pilot_organisations",
     "PLAN_SETTINGS_FIELDS",
     "plan_settings_update",
     "POOL_FIELDS",

@@ -29,6 +29,7 @@ from .common import (
     save,
     set_fields,
 )
+from .organisations import check_pilot_organisation
 
 #: The fields of a line a coordinator edits (foreign keys by field name, as model instances).
 LINE_FIELDS = (
@@ -102,6 +103,11 @@ def _validate_line(line: Allocation, pilot_id: int) -> None:
         errors.setdefault("serves_municipality", []).append(
             _("This municipality is not a member of the pilot.")
         )
+    if line.organisation_id:
+        try:
+            check_pilot_organisation(line.organisation_id, pilot_id)
+        except ValidationError as error:
+            collect(errors, error)
     if line.serves_group_id and line.serves_group.pilot_id != pilot_id:
         errors.setdefault("serves_group", []).append(_("This group belongs to another pilot."))
     # full_clean's steps without its uniqueness checks and without proving again that rows

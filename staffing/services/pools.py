@@ -16,6 +16,7 @@ from core.slugs import unique_slug
 
 from ..models import ResourcePool, StaffingPlan
 from .common import StaleEdit, as_version, claim_plan, collect, delete, next_position, save
+from .organisations import check_pilot_organisation
 
 #: The fields of a pool a coordinator edits.
 POOL_FIELDS = ("name", "organisation", "amount", "step", "method", "note")
@@ -54,6 +55,11 @@ def _validate_pool(pool: ResourcePool, pilot_id: int) -> None:
         errors["name"] = [_("Give the pool a name.")]
     if isinstance(pool.amount, float) or isinstance(pool.step, float):
         raise TypeError("pass Decimals, not floats")
+    if pool.organisation_id:
+        try:
+            check_pilot_organisation(pool.organisation_id, pilot_id)
+        except ValidationError as error:
+            collect(errors, error)
     try:
         pool.full_clean(exclude=["plan", "slug", "position", *errors], validate_unique=False)
     except ValidationError as error:

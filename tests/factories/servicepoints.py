@@ -47,6 +47,12 @@ class ServicePointFactory(DjangoModelFactory):
         without_address = factory.Trait(street_address="", postal_code="", post_office="")
 
     @factory.post_generation
+    def own_organisation(self, create, extracted, **kwargs):
+        """The point's organisation is one of its pilot's own (as the forms require)."""
+        if create and self.organisation_id:
+            self.pilot.organisations.add(self.organisation)
+
+    @factory.post_generation
     def serves(self, create, extracted, **kwargs):
         if create and extracted:
             self.serves.set(extracted)

@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils import translation
 
 from servicepoints import services, urls, views
+from servicepoints.forms import ServicePointForm
 from servicepoints.models import OnDutySchedule, Placement, ServiceArrangement, ServicePoint
 from tests.factories.municipalities import MunicipalityFactory
 from tests.factories.servicepoints import PlacementFactory, ServicePointFactory
@@ -392,3 +393,25 @@ def test_writes_to_a_point_lock_the_point_first(area, locked_points):
     )
     services.placement_delete(placement=placement)
     assert locked_points == [point.pk] * 5
+
+
+def test_a_point_is_staffed_only_by_one_of_the_pilots_own_organisations(area):
+    kallio = OrganisationFactory(name="PPKY Kallio", short_name="PPKY Kallio")
+    before = list(ServicePoint.objects.values())
+    with pytest.raises(ValidationError) as refused:
+        services.service_point_create(
+            pilot=area.pilot, name="Uusi", organisation=kallio, municipality=area.alakyla
+        )
+    with translation.override("fi"):
+        message = refused.value.message_dict["organisation"][0]
+    assert message == (
+        "PPKY Kallio ei ole kokeilun Testikokeilu organisaatio. Valitse jokin kokeilun omista "
+        "organisaatioista."
+    )
+    with pytest.raises(ValidationError):
+        services.service_point_update(
+            point=area.point, version=area.point.version, organisation=kallio
+        )
+    assert list(ServicePoint.objects.values()) == before
+    form = ServicePointForm(pilot=area.pilot)
+    assert list(form.fields["organisation"].queryset) == [area.organisation]

@@ -65,6 +65,7 @@ def build_world(make_user=None, *, extra=0):
     s4 = ServiceNeedFactory(code="JOHTO", name="Johto", position=9, is_management=True)
     te = OrganisationFactory(name="TE-hallinto", short_name="TE", state=True)
     city = OrganisationFactory(name="Kaupunki", short_name="Kaupunki")
+    pilot.organisations.add(te, city)  # the pilot's own organisations
     plan = StaffingPlanFactory(pilot=pilot, name="Suunnitelma 2024", slug="suunnitelma-2024")
     line = AllocationFactory(
         plan=plan,
@@ -95,6 +96,7 @@ def build_world(make_user=None, *, extra=0):
         ClientStatisticFactory(municipality=town, value=Decimal(10))
         need = ServiceNeedFactory()
         org = OrganisationFactory()
+        pilot.organisations.add(org)
         extra_line = AllocationFactory(
             plan=plan,
             position=100 + index,
@@ -771,7 +773,7 @@ def test_refused_htmx_row_save_changes_nothing(client, world, overrides, field, 
 
 EDIT_PAGE_QUERIES = 23  # the statistics once for the totals and the capacity panel
 ROW_FORM_QUERIES = 12  # no transaction around the request (the service has its own)
-ROW_SAVE_QUERIES = 23  # the row, totals and capacity panel (out of band); validated once
+ROW_SAVE_QUERIES = 24  # the organisation check, the row, totals, capacity (out of band)
 LINE_PAGE_QUERIES = 15
 
 

@@ -175,3 +175,85 @@ def test_the_service_refuses_a_negative_pool_and_a_zero_step(world):
         )
     assert set(refused.value.message_dict) == {"amount", "step"}
     assert not ResourcePool.objects.exists()
+
+
+# --- the pilot's own organisations --------------------------------------------------------------
+
+
+def test_lines_and_pools_offer_and_accept_only_the_pilots_own_organisations(client, world):
+    from tests.factories.staffing import OrganisationFactory
+
+    kallio = OrganisationFactory(name="PPKY Kallio", short_name="PPKY Kallio")
+    world.other_pilot.organisations.add(kallio)
+    client.force_login(world.coordinator)
+    page = client.get(plan_url("staffing:plan-edit", world)).content.decode()
+    assert "PPKY Kallio" not in page and ">TE</option>" in page
+    assert "PPKY Kallio" not in client.get(plan_url("staffing:pool-list", world)).content.decode()
+    before = fingerprint(), pools()
+    response = client.post(
+        plan_url("staffing:pool-list", world), pool_data(world, organisation=kallio.pk)
+    )
+    assert "Valitse jokin kokeilun omista organisaatioista" in response.content.decode()
+    with pytest.raises(ValidationError) as refused:
+        services.allocation_create(
+            plan=world.plan,
+            user=world.coordinator,
+            service_need=world.s1,
+            organisation=kallio,
+            role_title="Asiantuntija",
+            fte=Decimal("1"),
+            client_work_fte=Decimal("1"),
+        )
+    assert refused.value.message_dict["organisation"] == [
+        f"PPKY Kallio ei ole kokeilun {world.pilot} organisaatio. Valitse jokin kokeilun "
+        "omista organisaatioista."
+    ]
+    with pytest.raises(ValidationError):
+        services.pool_create(
+            plan=world.plan,
+            user=world.coordinator,
+            name="X",
+            organisation=kallio,
+            amount=Decimal("1"),
+        )
+    assert (fingerprint(), pools()) == before
+
+
+def test_the_seed_pilots_have_their_own_organisations(db):
+    from municipalities.models import Pilot
+    from tests.conftest import load_seeds
+
+    load_seeds()
+    kokkola = Pilot.objects.get(slug="kokkolan-seutu")
+    jokilaaksot = Pilot.objects.get(slug="jokilaaksot")
+    own = {
+        pilot: set(pilot.organisations.values_list("slug", flat=True))
+        for pilot in (kokkola, jokilaaksot)
+    }
+    assert "ppky-kallio" in own[jokilaaksot] and "ppky-kallio" not in own[kokkola]
+    assert {"kokkolan-kaupunki", "soite", "te-hallinto"} <= own[kokkola]
+    line = kokkola.plans.filter(allocations__isnull=False).first().allocations.first()
+    plan = services.plan_create(
+        pilot=kokkola, name="Luonnos", valid_from=kokkola.start_date, user=None
+    )
+    kallio = jokilaaksot.organisations.get(slug="ppky-kallio")
+    with pytest.raises(ValidationError) as refused:
+        services.allocation_create(
+            plan=plan,
+            user=None,
+            service_need=line.service_need,
+            organisation=kallio,
+            role_title="Asiantuntija",
+            fte=Decimal("1"),
+            client_work_fte=Decimal("1"),
+        )
+    assert "PPKY Kallio ei ole kokeilun" in refused.value.message_dict["organisation"][0]
+    services.allocation_create(
+        plan=plan,
+        user=None,
+        service_need=line.service_need,
+        organisation=jokilaaksot.organisations.get(slug="te-hallinto"),
+        role_title="Asiantuntija",
+        fte=Decimal("1"),
+        client_work_fte=Decimal("1"),
+    )  # the state TE administration is an organisation of both
