@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('municipalities', '0008_pilot_approvers'),
-        ('staffing', '0012_resource_pool_version'),
+        ('staffing', '0013_resource_pool_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

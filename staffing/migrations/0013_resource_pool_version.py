@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staffing', '0011_plan_approval_and_counts'),
+        ('staffing', '0012_fte_up_to_9999'),
     ]
 
     operations = [
