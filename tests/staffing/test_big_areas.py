@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from core.formatting import format_fte
 from staffing import services
@@ -33,8 +34,10 @@ def test_the_service_stores_9999_99(world):
     )
     line.refresh_from_db()
     assert (line.fte, line.client_work_fte) == (MAX, MAX)
-    # Grouped by a narrow no-break space, as Finnish writes it.
-    assert format_fte(line.fte) == "9\N{NARROW NO-BREAK SPACE}999,99"
+    # Grouped by a narrow no-break space, as Finnish writes it (in Finnish whatever language
+    # an earlier test's request left active).
+    with translation.override("fi"):
+        assert format_fte(line.fte) == "9\N{NARROW NO-BREAK SPACE}999,99"
 
 
 @pytest.mark.parametrize("fte", [Decimal("10000"), "10000", "10000,00"])
