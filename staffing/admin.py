@@ -14,6 +14,7 @@ from .models import (
     CapacityRuleSet,
     DeclaredFigure,
     Organisation,
+    PilotOrganisation,
     ResourcePool,
     ScenarioAssumptions,
     ServiceNeed,
@@ -44,12 +45,28 @@ class ReadOnlyWhenLockedInline:
         return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
+class PilotOrganisationInline(admin.TabularInline):
+    """The pilots whose lines, pools and service points may use the organisation."""
+
+    model = PilotOrganisation
+    extra = 0
+    autocomplete_fields = ["pilot"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
+    inlines = [PilotOrganisationInline]
     list_display = ["name", "short_name", "kind", "municipality", "group"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(PilotOrganisation)
+class PilotOrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["pilot", "organisation"]
+    list_filter = ["pilot"]
+    autocomplete_fields = ["pilot", "organisation"]
 
 
 @admin.register(ServiceNeed)

@@ -257,3 +257,19 @@ def test_the_seed_pilots_have_their_own_organisations(db):
         fte=Decimal("1"),
         client_work_fte=Decimal("1"),
     )  # the state TE administration is an organisation of both
+
+
+def test_an_admin_links_an_organisation_to_a_pilot_in_the_admin(client, world):
+    from tests.factories.staffing import OrganisationFactory
+
+    new = OrganisationFactory(name="Uusi kunta", short_name="Uusi")
+    client.force_login(world.admin)
+    url = f"/admin/staffing/organisation/{new.pk}/change/"
+    page = client.get(url)
+    assert (
+        page.status_code == 200
+        and "PilotOrganisation_set" in page.content.decode()
+        or ("pilotorganisation" in page.content.decode().lower())
+    )
+    world.pilot.organisations.add(new)
+    assert new in services.pilot_organisations(world.pilot)
