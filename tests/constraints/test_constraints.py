@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import translation
 
 from municipalities.models import PilotSuccession
-from staffing.models import Allocation, AllocationPart
+from staffing.models import Allocation, AllocationPart, PilotOrganisation
 from tests.factories.municipalities import (
     ClientStatisticFactory,
     MunicipalityFactory,
@@ -266,6 +266,15 @@ CASES = [
         lambda: copy_of(AllocationPartFactory(), position=999, fte=D("-0.5")),
         "FTE must be between 0 and 9 999,99.",
         field="fte",
+    ),
+    Case(
+        "staffing_pilotorganisation_unique",
+        lambda: copy_of(
+            PilotOrganisation.objects.create(
+                pilot=PilotFactory(), organisation=OrganisationFactory()
+            )
+        ),
+        "The organisation is already one of the pilot's.",
     ),
     Case(
         "staffing_resourcepool_unique_slug",
