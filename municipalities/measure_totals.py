@@ -32,6 +32,8 @@ class MeasureTotal:
     source: str
     previous_date: date | None
     change: Decimal | None
+    #: How many municipalities the previous date counts (None without a previous date).
+    previous_municipalities: int | None = None
 
     @property
     def complete(self) -> bool:
@@ -44,7 +46,9 @@ def latest_totals(
 ) -> list[MeasureTotal]:
     """For each of `measures` that has counts, in that order: its latest date's total, how
     many of the `members` municipalities it covers, its source, and the change since the
-    measure's previous date (None when there is only one date)."""
+    measure's previous date. The change is None when there is only one date, or when the two
+    dates count a different number of municipalities: a full total against a partial one is
+    no change."""
     by_measure: dict[str, list[DateTotal]] = defaultdict(list)
     for row in rows:
         by_measure[row.measure].append(row)
@@ -54,6 +58,7 @@ def latest_totals(
         if not dated:
             continue
         latest, previous = dated[0], (dated[1] if len(dated) > 1 else None)
+        comparable = previous is not None and previous.municipalities == latest.municipalities
         result.append(
             MeasureTotal(
                 measure=measure,
@@ -63,7 +68,8 @@ def latest_totals(
                 members=members,
                 source=latest.source,
                 previous_date=previous.date if previous else None,
-                change=latest.total - previous.total if previous else None,
+                change=latest.total - previous.total if comparable else None,
+                previous_municipalities=previous.municipalities if previous else None,
             )
         )
     return result

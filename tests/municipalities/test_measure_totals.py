@@ -40,3 +40,13 @@ def test_one_date_has_no_change_and_a_partial_date_says_so():
 
 def test_nothing_in_nothing_out():
     assert latest_totals([], measures=("clients",), members=0) == []
+
+
+def test_a_full_total_is_not_compared_with_a_partial_one():
+    rows = [
+        DateTotal("job_seekers", D(2022, 11, 30), Decimal(1084), 4, "seed"),
+        DateTotal("job_seekers", D(2026, 6, 30), Decimal(3347), 6, "StatFin"),
+    ]
+    (seekers,) = latest_totals(rows, measures=("job_seekers",), members=6)
+    assert seekers.change is None
+    assert (seekers.previous_date, seekers.previous_municipalities) == (D(2022, 11, 30), 4)
