@@ -21,6 +21,7 @@ urlpatterns = [
     path("suunnitelmat/", plans.PlanListView.as_view(), name="plan-list"),
     path("vertailu/", plans.PlanCompareView.as_view(), name="plan-compare"),
     path("suunnitelmat/<slug:plan>/muokkaa/", plans.PlanEditView.as_view(), name="plan-edit"),
+    path("suunnitelmat/<slug:plan>/luvut/", plans.PlanPanelsView.as_view(), name="plan-panels"),
     path(
         "suunnitelmat/<slug:plan>/asetukset/",
         plans.PlanSettingsView.as_view(),

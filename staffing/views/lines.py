@@ -252,7 +252,7 @@ class AllocationUpdateView(AllocationFormMixin, FormView):
             return self.htmx_panels(retarget_lines=True)  # it moves to another group
         # The saved line holds what its row shows (the form's choices, the parts read with it).
         context = {"pilot": self.pilot, "plan": self.plan, "editable": True, "line": line}
-        return self.htmx_panels(render_to_string("staffing/allocation_row.html", context, request))
+        return self.htmx_row(render_to_string("staffing/allocation_row.html", context, request))
 
     def stale(self, form, refused: services.StaleEdit):
         """Keep the newer data: show it in a fresh form, with what the user tried to save."""

@@ -20,6 +20,9 @@ from ..selectors.figures import plan_figures
 from ..selectors.lines import plan_lines
 from ..selectors.statistics import pilot_statistics
 
+# The event a row save triggers on the edit page; its listener fetches the panels.
+PLAN_CHANGED = "plan-changed"
+
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -123,3 +126,28 @@ class PlanPanelsMixin:
             response["HX-Retarget"] = "#plan-lines"
             response["HX-Reswap"] = "outerHTML"
         return response
+
+    def htmx_row(self, main: str):
+        """A saved row and the alerts only: the page asks for the totals it shows after the
+        swap (`PLAN_CHANGED`, answered by `PlanPanelsView`), so the save itself costs only
+        its own queries."""
+        alerts = render_to_string("staffing/plan_alerts.html", {"oob": True}, self.request)
+        response = HttpResponse(f"{main}<template>{alerts}</template>")
+        response["HX-Trigger-After-Swap"] = PLAN_CHANGED
+        return response
+
+    def panels_only(self):
+        """The figures a row save changes, out of band: the totals, the subtotal of each
+        service need and the required capacity."""
+        context = dict(self.panel_context(lines=False), oob=True)
+        by_need = context["figures"].totals.by_service_need
+        needs = [*context["figures"].service_needs, *([None] if None in by_need else [])]
+        rows = [
+            dict(context, need=need, subtotal=by_need[need.pk if need else None]) for need in needs
+        ]
+        html = [
+            render_to_string(template, context, self.request)
+            for template in ("staffing/plan_totals.html", "staffing/dashboard/_capacity.html")
+        ] + [render_to_string("staffing/plan_subtotal_row.html", row, self.request) for row in rows]
+        # Each in a <template>: a table row cannot stand alone in the HTML parser.
+        return HttpResponse("".join(f"<template>{part}</template>" for part in html))

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 from django_tables2 import RequestConfig
 
 from core.forms import add_service_error
@@ -154,6 +154,14 @@ class PlanEditView(PlanMixin, PlanPanelsMixin, TemplateView):
                 AllocationForm(pilot=self.pilot, inline=True, prefix="new")
             )
         return context
+
+
+class PlanPanelsView(PlanMixin, PlanPanelsMixin, View):
+    """The edit page's figures, out of band, which the page fetches after a row save
+    (`mixins.PLAN_CHANGED`): reading them needs no edit right."""
+
+    def get(self, request, *args, **kwargs):
+        return self.panels_only()
 
 
 class PlanSettingsView(PlanMixin, UnlockedPlanMixin, FormView):

@@ -82,6 +82,11 @@ def test_coordinator_changes_an_fte_and_sees_the_caseload(
     expect(page.get_by_test_id("plan-client-work-fte")).to_have_text(
         format_fte(after.totals.total.client_work_fte)
     )
+    # The service need's subtotal row follows too (it was left as it was before).
+    subtotal = after.totals.by_service_need[line.service_need_id]
+    expect(
+        page.locator(f"#subtotal-{line.service_need_id} [data-testid=subtotal-client-work-fte]")
+    ).to_have_text(format_fte(subtotal.client_work_fte))
     screenshot("editing-after-save")
 
     # The same caseload on the plan's dashboard.

@@ -2,6 +2,7 @@
 (htmx) and full-page editing, totals and caseload recomputed after every save, and the bad
 inputs a coordinator may type."""
 
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -418,13 +419,22 @@ def test_htmx_row_edit_returns_the_row_and_the_totals_out_of_band(client, world)
     content = response.content.decode()
     assert content.lstrip().startswith(f'<tbody id="line-{world.line.pk}"')
     assert 'data-testid="line-fte">2,5<' in content
-    # Out of band, wrapped in <template> so the row's table context cannot mangle the panel.
-    assert '<template>\n<section id="plan-totals"' in content
-    assert 'hx-swap-oob="true"' in content
-    # 600 clients / 2,5 client-work FTE = 240
-    assert 'data-testid="plan-caseload">240,0<' in content
+    # Only the row and the alerts: the page fetches the figures after the swap.
+    assert 'id="plan-totals"' not in content
+    assert response["HX-Trigger-After-Swap"] == "plan-changed"
     world.line.refresh_from_db()
     assert world.line.fte == Decimal("2.5")
+    panels = client.get(plan_url("staffing:plan-panels", world), **HTMX).content.decode()
+    # Out of band, wrapped in <template> so no table context can mangle a panel or a row.
+    assert '<template>\n<section id="plan-totals"' in panels
+    assert 'hx-swap-oob="true"' in panels
+    # 600 clients / 2,5 client-work FTE = 240
+    assert 'data-testid="plan-caseload">240,0<' in panels
+    # The line's service need subtotal row, by its id, computed from the saved line.
+    need = world.line.service_need_id
+    assert f'<template><tr class="row-group" id="subtotal-{need}" hx-swap-oob="true">' in panels
+    row = re.search(f'id="subtotal-{need}".*?</tr>', panels, re.S).group()
+    assert re.findall(r'data-testid="subtotal-[a-z-]*fte">([^<]*)<', row) == ["2,5", "2,5"]
 
 
 @pytest.mark.django_db
@@ -436,7 +446,8 @@ def test_htmx_row_save_redraws_the_capacity_panel_out_of_band(client, world):
     data = line_data(
         world, world.line, prefix=f"line-{world.line.pk}", fte="2,5", client_work_fte="2,5"
     )
-    content = client.post(target, data, **HTMX).content
+    client.post(target, data, **HTMX)
+    content = client.get(plan_url("staffing:plan-panels", world), **HTMX).content
     assert b'<template>\n<section class="mb-4 dashboard-section" id="capacity"' in content
     assert b'data-testid="capacity" hx-swap-oob="true"' in content
     whole = texts(table(content, "capacity-table")[-1])
@@ -773,7 +784,8 @@ def test_refused_htmx_row_save_changes_nothing(client, world, overrides, field, 
 
 EDIT_PAGE_QUERIES = 23  # the statistics once for the totals and the capacity panel
 ROW_FORM_QUERIES = 12  # no transaction around the request (the service has its own)
-ROW_SAVE_QUERIES = 24  # the organisation check, the row, totals, capacity (out of band)
+ROW_SAVE_QUERIES = 15  # the organisation check and the row: the page then fetches the panels
+PANELS_QUERIES = 17  # the totals, subtotals and capacity the page fetches after a row save
 LINE_PAGE_QUERIES = 15
 
 
@@ -809,6 +821,8 @@ def test_inline_row_form_and_save_query_counts_are_constant(
     _queries_of(client, django_assert_num_queries, ROW_FORM_QUERIES, "get", target, **HTMX)
     data = line_data(world, world.line, prefix=f"line-{world.line.pk}", fte="4,5")
     _queries_of(client, django_assert_num_queries, ROW_SAVE_QUERIES, "post", target, data, **HTMX)
+    panels = plan_url("staffing:plan-panels", world)
+    _queries_of(client, django_assert_num_queries, PANELS_QUERIES, "get", panels, **HTMX)
 
 
 @pytest.mark.django_db
