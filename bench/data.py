@@ -24,6 +24,14 @@ def month_ends(count: int, last: datetime.date = LAST_MONTH) -> list[datetime.da
     return days[::-1]
 
 
+OFFICIAL_MEASURES = (
+    ("clients", 1),
+    ("job_seekers", 3),
+    ("unemployed", 2),
+    ("long_term_unemployed", 1),
+)
+
+
 def build(areas: int, municipalities: int, dates: int, lines: int):
     """The first `areas` (by code) of the 45 real areas with their real members, monthly counts
     on max(`dates`, 60) month ends, an approved plan of `lines` lines per area; returns the
@@ -32,7 +40,13 @@ def build(areas: int, municipalities: int, dates: int, lines: int):
     from django.core.management import call_command
 
     from municipalities.models import ClientStatistic, Pilot
-    from staffing.models import Allocation, Organisation, ServiceNeed, StaffingPlan
+    from staffing.models import (
+        Allocation,
+        Organisation,
+        PilotOrganisation,
+        ServiceNeed,
+        StaffingPlan,
+    )
 
     call_command("loaddata", str(AREA_FIXTURE), verbosity=0)
     everything = sorted(Pilot.objects.areas(), key=lambda pilot: int(pilot.code))
@@ -56,9 +70,14 @@ def build(areas: int, municipalities: int, dates: int, lines: int):
     stats, plans = [], []
     for pilot in pilots:
         for d, on in enumerate(months):
+            # The area's own client count and, as StatFin 12r5 gives them, three official
+            # measures of the same month.
             stats += [
-                ClientStatistic(municipality=m, date=on, measure="clients", value=300 + 7 * i + d)
+                ClientStatistic(
+                    municipality=m, date=on, measure=measure, value=(300 + 7 * i + d) * factor
+                )
                 for i, m in enumerate(members[pilot.pk])
+                for measure, factor in OFFICIAL_MEASURES
             ]
         plans.append(
             StaffingPlan(
@@ -83,6 +102,12 @@ def build(areas: int, municipalities: int, dates: int, lines: int):
             for m in members[pilot.pk]
         )
     }
+    # Each area's own list of organisations, as its lines need (the state's and its members').
+    PilotOrganisation.objects.bulk_create(
+        PilotOrganisation(pilot=pilot, organisation=org)
+        for pilot in pilots
+        for org in [te] + [organisations[f"bench-org-{m.code}"] for m in members[pilot.pk]]
+    )
     allocations = []
     for plan in StaffingPlan.objects.filter(pilot__in=pilots):
         own = [organisations[f"bench-org-{m.code}"] for m in members[plan.pilot_id]]

@@ -178,7 +178,10 @@ def line_save(client, plan, repeat: int) -> tuple[float, int, float]:
         response = client.post(
             url, {f"{prefix}-{k}": v for k, v in data.items()}, HTTP_HX_REQUEST="true"
         )
-        assert response.status_code == 200 and b"data-version" in response.content, url
+        assert response.status_code == 200 and b"data-version" in response.content, (
+            url,
+            response.content.decode()[:3000],
+        )
         state["version"] += 1
 
     floor_url = reverse("bench-bare")

@@ -570,6 +570,13 @@ class ClientStatistic(VersionedModel, StatisticBase):
                 violation_error_message=_("A count cannot be negative."),
             ),
         ]
+        # The pages sum one measure of a pilot's members by date: read from the index alone.
+        indexes = [
+            models.Index(
+                fields=["municipality", "measure", "date", "value"],
+                name="clientstatistic_by_measure",
+            )
+        ]
 
     def __str__(self):
         measure = self.get_measure_display()

@@ -95,16 +95,19 @@ def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> li
         .annotate(fte=Sum("fte"), client_work_fte=Sum("client_work_fte"))
         .order_by()
     }
+    # Only the measures the chosen plans count (official statistics add several more).
+    measures = {plan.statistics_measure for plan in chosen.values() if plan} | {Measure.CLIENTS}
     stat_rows = (
-        ClientStatistic.objects.filter(municipality__memberships__pilot__in=pilots)
-        .values("municipality__memberships__pilot", "date", "measure")
+        ClientStatistic.objects.filter(
+            municipality__memberships__pilot__in=pilots, measure__in=sorted(measures)
+        )
+        .values_list("municipality__memberships__pilot", "date", "measure")
         .annotate(total=Sum("value"))
         .order_by()
     )
     sums: dict[tuple[int, str], dict[date, Decimal]] = defaultdict(dict)
-    for row in stat_rows:
-        key = (row["municipality__memberships__pilot"], row["measure"])
-        sums[key][row["date"]] = exact_count(row["total"])
+    for pilot_id, on, measure, total in stat_rows:
+        sums[pilot_id, measure][on] = exact_count(total)
 
     summaries = []
     for pilot in pilots:

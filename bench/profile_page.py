@@ -1,0 +1,66 @@
+"""Profile pages in process at national scale (a developer's tool, not run by make):
+
+.venv/bin/python bench/profile_page.py home dashboard
+"""
+
+import cProfile
+import os
+import pstats
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+_scratch = tempfile.TemporaryDirectory(prefix="kokeilu-profile-")
+os.environ["BENCH_SQLITE_FILE"] = str(Path(_scratch.name) / "bench.sqlite3")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from bench import data  # noqa: E402
+from bench.run import FIXTURES, SEED_PILOT  # noqa: E402
+
+
+def main(names):
+    from django.contrib.auth import get_user_model
+
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    user = get_user_model().objects.create_superuser("bench", password=None)
+    client = Client()
+    client.force_login(user)
+    national = "--seed" not in names
+    areas = data.build(45, 293, 60, 60) if national else []
+    area = areas[len(areas) // 2].slug if areas else SEED_PILOT
+    urls = {
+        "home": reverse("home"),
+        "dashboard": reverse("staffing:pilot-dashboard", kwargs={"pilot": area}),
+        "kokkola": reverse("staffing:pilot-dashboard", kwargs={"pilot": SEED_PILOT}),
+        "lines": reverse("staffing:allocation-list", kwargs={"pilot": area}),
+    }
+    for name in [n for n in names if not n.startswith("--")]:
+        url = urls[name]
+        client.get(url)
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(10):
+            assert client.get(url).status_code == 200
+        profile.disable()
+        print(f"=== {name} {url} (10 requests)")
+        pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
+            int(os.environ.get("TOP", "45"))
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
