@@ -25,18 +25,17 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.validators import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
 
 from . import statfin
+from .bulk_counts import write_counts
 from .models import ClientStatistic, Municipality
 
 #: The attribution stored with every imported figure (and shown wherever its source is).
 SOURCE = "Tilastokeskus, StatFin, taulukko 12r5"
-UPDATE_BATCH_SIZE = 500
 UNKNOWN_MUNICIPALITY = _(
     "Unknown municipality code %(code)s: load the municipality classification first."
 )
@@ -225,22 +224,14 @@ def import_statfin(parsed: statfin.StatFinFile, *, user=None) -> ImportResult:
                 current.released = parsed.released
                 current.is_approximate = False
                 changed.append(current)
-        if claims and not ClientStatistic.claim_many(claims):
-            raise ValidationError(CHANGED_MEANWHILE)
-        if changed:
-            bulk_update_with_history(
-                changed,
-                ClientStatistic,
-                ["value", "source", "released", "is_approximate"],
-                batch_size=UPDATE_BATCH_SIZE,
-                default_user=user,
-            )
-        if new:
-            try:
-                with transaction.atomic():
-                    bulk_create_with_history(new, ClientStatistic, default_user=user)
-            except IntegrityError:
-                raise ValidationError(CHANGED_MEANWHILE) from None
+        write_counts(
+            claims=claims,
+            changed=changed,
+            new=new,
+            fields=["value", "source", "released", "is_approximate"],
+            user=user,
+            stale=lambda: ValidationError(CHANGED_MEANWHILE),
+        )
     return ImportResult(
         created=len(new),
         updated=len(changed),

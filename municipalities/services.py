@@ -15,17 +15,17 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.forms import AMBIGUOUS_COUNT_MESSAGE
 from core.numbers import NumberFormatError, parse_count
 from core.permissions import editable_pilot_ids, is_admin
 from core.validators import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
 
+from .bulk_counts import write_counts
 from .models import COUNT_DIGITS, ClientStatistic, Measure, Municipality, Pilot, PilotMembership
 from .periods import pilot_covers
 
@@ -63,7 +63,6 @@ OUTSIDE_PERIOD_MESSAGE = _(
 FLAG_FIELDS = ("is_approximate", "source")
 # Rows per UPDATE: Django's bulk_update is one CASE per field, and a CASE over thousands of rows
 # costs each row a scan of it. (Inserts take the largest batch the database allows.)
-UPDATE_BATCH_SIZE = 500
 
 
 def locked_municipalities(user, ids) -> list[Municipality]:
@@ -292,22 +291,14 @@ def _write(rows: list[CountRow], existing: dict[tuple, ClientStatistic], ids, us
             row.source,
         )
         changed.append(current)
-    if claims and not ClientStatistic.claim_many(claims):
-        raise StaleCounts()
-    if changed:
-        bulk_update_with_history(
-            changed,
-            ClientStatistic,
-            ["value", "is_approximate", "source"],
-            batch_size=UPDATE_BATCH_SIZE,
-            default_user=user,
-        )
-    if new:
-        try:
-            with transaction.atomic():
-                bulk_create_with_history(new, ClientStatistic, default_user=user)
-        except IntegrityError:
-            raise StaleCounts() from None  # someone added one of them a moment ago
+    write_counts(
+        claims=claims,
+        changed=changed,
+        new=new,
+        fields=["value", "is_approximate", "source"],
+        user=user,
+        stale=StaleCounts,
+    )
     return SaveResult(created=len(new), updated=len(changed), unchanged=unchanged)
 
 
