@@ -16,7 +16,7 @@ from django_tables2 import SingleTableMixin
 from core.permissions import visible_pilots
 from core.tables import ExportTableMixin
 from municipalities import attribution
-from municipalities.filtersets import PilotFilterSet
+from municipalities.filtersets import ENDED, PilotFilterSet
 from municipalities.reference import reference_data_counts
 from staffing.reports.overview import summary_row
 from staffing.selectors.overview import pilot_summaries
@@ -57,7 +57,8 @@ class HomeView(ExportTableMixin, SingleTableMixin, FilterView):
     table_template_name = "kokeilu/pilot_table.html"
 
     def get_queryset(self):
-        return visible_pilots(self.request.user)
+        # The region column shows the linked region's name in the user's language.
+        return visible_pilots(self.request.user).select_related("statistical_region")
 
     def get_table_data(self):
         # Cached: an export builds the table a second time from the same rows.
@@ -72,13 +73,17 @@ class HomeView(ExportTableMixin, SingleTableMixin, FilterView):
         return {"title": gettext("Pilots")}
 
     def get_export_name(self):
-        return "kokeilut"
+        return "paattyneet-kokeilut" if self.filterset.shows_ended else "kokeilut"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["export_formats"] = self.export_formats
-        # The chart compares the rows as the table shows them: filtered and sorted alike.
-        context["chart"] = caseload_chart([row.record for row in context["table"].rows])
+        context["shows_ended"] = self.filterset.shows_ended
+        context["ended_url"] = f"{self.request.path}?period={ENDED}"
+        # The chart compares the current areas only, as the table shows them: filtered and
+        # sorted alike; the ended pilots are history, not part of the comparison.
+        if not context["shows_ended"]:
+            context["chart"] = caseload_chart([row.record for row in context["table"].rows])
         return context
 
 

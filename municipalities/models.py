@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,14 @@ def localized_name(name_fi, name_sv):
     if get_language() == "sv" and name_sv:
         return name_sv
     return name_fi
+
+
+def localized_order(name_fi: str, name_sv: str):
+    """An ordering by the name `localized_name` shows: the Swedish one in Swedish where there
+    is one, else the Finnish one."""
+    if get_language() == "sv":
+        return Coalesce(NullIf(name_sv, Value("")), name_fi)
+    return F(name_fi)
 
 
 class Region(models.Model):

@@ -17,6 +17,14 @@ class PilotQuerySet(models.QuerySet):
         """Pilots and areas whose period contains the date (their members' period too)."""
         return self.filter(in_force_on(date))
 
+    def ended_on(self, date):
+        """Pilots and areas whose period ended before the date (the 2021–2024 pilots)."""
+        return self.filter(end_date__lt=date)
+
+    def current_on(self, date):
+        """Pilots and areas not ended on the date: in force, or starting later."""
+        return self.exclude(end_date__lt=date)
+
 
 class MunicipalityQuerySet(models.QuerySet):
     def valid_on(self, date):

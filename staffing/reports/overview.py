@@ -25,6 +25,14 @@ def _number(value, format_) -> str:
     return formatting.EMPTY if value is None else format_(value)
 
 
+def region_name(pilot) -> str:
+    """The pilot's region as the lists show it: the linked region's name in the user's
+    language, else the text an admin typed. Select the pilots' `statistical_region` along."""
+    if pilot.statistical_region_id is not None:
+        return pilot.statistical_region.name
+    return pilot.region
+
+
 def summary_row(summary) -> dict:
     """One pilot's row of the comparison; caseloads as the page prints them (one decimal).
     The row's values are what the table sorts and exports; `shown` is the same row as the
@@ -34,7 +42,7 @@ def summary_row(summary) -> dict:
         "slug": pilot.slug,
         "url": pilot.get_absolute_url(),
         "name": pilot.name,
-        "region": pilot.region,
+        "region": region_name(pilot),
         "statistics_date": summary.statistics_date,
         "clients": summary.clients,
         "clients_change": summary.clients_change,
