@@ -56,8 +56,10 @@ class PilotFilterSet(django_filters.FilterSet):
 
     @property
     def shows_ended(self) -> bool:
-        return self.form.is_bound and self.form.is_valid() and (
-            self.form.cleaned_data.get("period") == ENDED
+        return (
+            self.form.is_bound
+            and self.form.is_valid()
+            and (self.form.cleaned_data.get("period") == ENDED)
         )
 
 

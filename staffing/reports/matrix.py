@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from ..caseload import Caseload
 from ..models import Organisation, ServiceNeed
 from ..selectors.figures import PlanFigures
@@ -48,6 +50,100 @@ class Matrix:
     excluding: tuple[ExcludingRow, ...]
     caseload: Caseload
     clients: Decimal
+
+
+#: A kind's organisations together, as the grouped matrix names them.
+KIND_GROUP_LABELS = {
+    Organisation.Kind.STATE: _("State TE administration"),
+    Organisation.Kind.MUNICIPALITY: _("Municipalities"),
+    Organisation.Kind.MUNICIPAL_GROUP: _("Municipal groups"),
+    Organisation.Kind.JOINT_AUTHORITY: _("Joint authorities and wellbeing services"),
+    Organisation.Kind.OTHER: _("Other organisations"),
+}
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    """An organisation as a row of the matrix grouped by kind: its cell of each service need
+    (the matrix's need rows, in order), its total and its client-work FTE."""
+
+    organisation: Organisation
+    cells: tuple[Cell, ...]
+    total: Cell
+    client_work: Cell
+    #: Each cell's service need as the line items' filter has it (the cell links there).
+    need_filters: tuple[str, ...] = ()
+
+    @property
+    def linked_cells(self) -> tuple[tuple[str, Cell], ...]:
+        return tuple(zip(self.need_filters, self.cells, strict=True))
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    """The organisations of one kind and their subtotal, each summed from their cells."""
+
+    kind: str
+    label: str
+    rows: tuple[OrganisationRow, ...]
+    subtotals: tuple[Cell, ...]
+    total: Cell
+    client_work: Cell
+
+
+@dataclass(frozen=True)
+class GroupedMatrix:
+    """The staffing matrix turned a quarter: organisations as rows, grouped by kind with a
+    subtotal row for each kind, and the service needs as columns (readable with many
+    organisations). The "of which" rows are left out: they are not added to the totals."""
+
+    needs: tuple[MatrixRow, ...]
+    groups: tuple[KindGroup, ...]
+    totals: tuple[Cell, ...]
+    total: Cell
+    client_work_total: Cell
+
+
+def _sum(cells) -> Cell:
+    values = [cell.value for cell in cells if cell.value is not None]
+    return Cell(sum(values, Decimal(0)) if values else None)
+
+
+def grouped_by_kind(matrix: Matrix) -> GroupedMatrix:
+    """Pure: the matrix's organisations grouped by kind (in the matrix's order, which puts
+    kinds together), each kind with subtotals summed from its organisations' cells."""
+    needs = tuple(row for row in matrix.rows if row.kind != "part")
+    by_kind: dict[str, list[OrganisationRow]] = {}
+    for index, org in enumerate(matrix.organisations):
+        by_kind.setdefault(org.kind, []).append(
+            OrganisationRow(
+                organisation=org,
+                cells=tuple(row.cells[index] for row in needs),
+                total=matrix.totals[index],
+                client_work=matrix.client_work[index],
+                need_filters=tuple(row.need_filter for row in needs),
+            )
+        )
+    groups = tuple(
+        KindGroup(
+            kind=kind,
+            label=str(KIND_GROUP_LABELS.get(kind, kind)),
+            rows=tuple(rows),
+            subtotals=tuple(
+                _sum(row.cells[column] for row in rows) for column in range(len(needs))
+            ),
+            total=_sum(row.total for row in rows),
+            client_work=_sum(row.client_work for row in rows),
+        )
+        for kind, rows in by_kind.items()
+    )
+    return GroupedMatrix(
+        needs=needs,
+        groups=groups,
+        totals=tuple(row.total for row in needs),
+        total=matrix.total,
+        client_work_total=matrix.client_work_total,
+    )
 
 
 def ordered_organisations(

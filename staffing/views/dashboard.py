@@ -22,7 +22,12 @@ from ..reports.capacity import capacity_panel
 from ..reports.counts import counts_note
 from ..reports.dashboard import page_rows, plan_dashboard
 from ..reports.exports import CONTENT_TYPES, EXPORTS, export_response
+from ..reports.matrix import grouped_by_kind
 from ..selectors.overview import current_plan
+
+#: The staffing matrix's organisations grouped by kind: ?ryhmittely=laji.
+GROUPING_PARAM = "ryhmittely"
+GROUP_BY_KIND = "laji"
 
 
 class PlanDashboardView(PilotAccessMixin, TemplateView):
@@ -73,6 +78,9 @@ class PlanDashboardView(PilotAccessMixin, TemplateView):
             capacity = capacity_panel(self.dashboard.figures, statistics=self.dashboard.statistics)
             context.update(page_rows(self.dashboard, capacity), capacity=capacity)
             context["counts"] = counts_note(self.dashboard.figures)
+            # ?ryhmittely=laji: organisations as rows grouped by kind (any other value: ignored).
+            if self.request.GET.get(GROUPING_PARAM) == GROUP_BY_KIND:
+                context["grouped"] = grouped_by_kind(self.dashboard.matrix)
             members = len(self.dashboard.figures.structure.municipalities)
         else:
             members = Municipality.objects.in_pilot(self.pilot).count()

@@ -200,6 +200,41 @@ SEED_000_TABLE_2 = [
 ]
 
 
+def test_matrix_grouped_by_kind_with_subtotals(seeded, manager_client):
+    """?ryhmittely=laji: organisations as rows, a subtotal row per kind; each subtotal is the
+    sum of the plan's line items of that kind's organisations."""
+    plan = StaffingPlan.objects.get(pilot__slug=KOKKOLA, slug="henkilostosuunnitelma")
+    rows = table(dashboard(manager_client, ryhmittely="laji").content, "matrix")
+    assert texts(rows[0])[0] == "Organisaatio"
+    assert [texts(row)[0] for row in of_kind(rows, "organisation")] == ORGANISATIONS
+    subtotals = of_kind(rows, "subtotal")
+    assert [row["attrs"]["data-kind"] for row in subtotals] == [
+        Kind.STATE,
+        Kind.MUNICIPALITY,
+        Kind.MUNICIPAL_GROUP,
+        Kind.JOINT_AUTHORITY,
+    ]
+    assert texts(subtotals[1])[0] == "Kunnat yhteensä"
+    for row in subtotals:
+        lines = Allocation.objects.filter(plan=plan, organisation__kind=row["attrs"]["data-kind"])
+        fte = sum((line.fte for line in lines), D(0))
+        client_work = sum((line.client_work_fte for line in lines), D(0))
+        assert texts(row)[-2:] == [format_fte(fte), format_fte(client_work)], row
+    assert texts(one(rows, "total"))[-2:] == ["33,75", "27,4"]
+    # Each organisation's cell links to its line items, as in the default matrix.
+    assert (
+        "organisation=kokkolan-kaupunki"
+        in dashboard(manager_client, ryhmittely="laji").content.decode()
+    )
+
+
+@pytest.mark.parametrize("value", ["", "x" * 3000, "kunta"])
+def test_an_unknown_grouping_shows_the_default_matrix(seeded, manager_client, value):
+    rows = table(dashboard(manager_client, ryhmittely=value).content, "matrix")
+    assert texts(rows[0])[1:-1] == ORGANISATIONS
+    assert of_kind(rows, "subtotal") == []
+
+
 def test_seed_000_staffing_matrix(seeded, manager_client):
     rows = table(dashboard(manager_client).content, "matrix")
     assert texts(rows[0])[1:-1] == ORGANISATIONS
@@ -613,6 +648,7 @@ def test_dashboard_query_count_is_pinned_and_does_not_grow(db, client, manager):
             reverse("staffing:plan-dashboard", kwargs={"pilot": pilot.slug, "plan": plan.slug}),
             reverse("staffing:pilot-dashboard", kwargs={"pilot": pilot.slug})
             + "?_export=xlsx&table=matrix",
+            reverse("staffing:pilot-dashboard", kwargs={"pilot": pilot.slug}) + "?ryhmittely=laji",
         ):
             queries = count_queries(connection, lambda url=url: client.get(url))
             expected = EXPORT_QUERIES if "_export" in url else DASHBOARD_QUERIES

@@ -154,9 +154,7 @@ def test_the_region_is_a_select_of_the_regions_of_visible_pilots(
     assert [texts(row)[0] for row in pilot_rows(ended(client, region="null"))] == [JOKILAAKSOT]
 
 
-def test_the_region_column_shows_the_linked_region_in_the_users_language(
-    seeded, client, manager
-):
+def test_the_region_column_shows_the_linked_region_in_the_users_language(seeded, client, manager):
     from municipalities.models import Region
 
     Region.objects.filter(code="MK16").update(name_sv="Mellersta Österbotten")
