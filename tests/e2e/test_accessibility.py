@@ -57,7 +57,10 @@ def page_types(role) -> dict[str, str]:
     on_plan = {**pilot, "plan": plan.slug}
     pages = {
         "home": reverse("home"),
+        "home-ended": reverse("home") + "?period=ended",
         "pilot-dashboard": reverse("staffing:pilot-dashboard", kwargs=pilot),
+        "pilot-dashboard-grouped": reverse("staffing:pilot-dashboard", kwargs=pilot)
+        + "?ryhmittely=laji",
         "plan-dashboard": reverse("staffing:plan-dashboard", kwargs=on_plan),
         "allocation-list": reverse("staffing:allocation-list", kwargs=pilot),
         "plan-list": reverse("staffing:plan-list", kwargs=pilot),

@@ -1,24 +1,46 @@
-"""In headless Chromium: an admin sets employment area 44 up from the national list (all members
-of the 2025 area at once) and links a coordinator; the coordinator logs in, enters the area's
-counts through the product and sees them on the area's dashboard and its municipalities page.
-The national pages are looked at on a desktop and a phone width without the page overflowing."""
+"""In headless Chromium: an admin sets employment area 12 up from the national list (all members
+of the 2025 area at once), links a coordinator and imports the committed StatFin 12r5 sample
+through the upload page; the coordinator logs in and sees the area's job seekers and unemployed,
+summed from the sample's rows of the area's members, on the area's dashboard and its
+municipalities page. The national pages are looked at on a desktop and a phone width without
+the page overflowing."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.urls import reverse
+from playwright.sync_api import expect
 
+from core.formatting import format_caseload, format_count
 from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
-from municipalities.models import ClientStatistic, Measure, Municipality, Pilot
+from municipalities.models import Measure, Pilot
 from tests.conftest import AREA_FIXTURE, assert_only_local_requests, load_seeds
 from tests.factories.staffing import AllocationFactory, StaffingPlanFactory
+from tests.municipalities.test_statfin_parser import PXWEB_FILE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-AREA_44 = ["009", "208", "483", "535", "746", "977"]
-COUNTS = {"009": "310", "208": "1 020", "483": "95", "535": "640", "746": "280", "977": "1 655"}
+AREA_12 = ["074", "217", "236", "272", "421", "584", "849", "924"]
+#: The sample's counting day of 2026M06 and its columns of the two measures.
+JUNE = datetime.date(2026, 6, 30)
+SAMPLE_COLUMNS = {Measure.JOB_SEEKERS: "HAKIJALOPUSSA", Measure.UNEMPLOYED: "TYOTTOMATLOPUSSA"}
+
+
+def sample_sums(codes) -> tuple[dict[str, int], int]:
+    """Read from the sample file itself, not through the product: each measure's sum over the
+    municipalities `codes` that the sample has, and how many of them it has."""
+    document = json.loads(PXWEB_FILE.read_text(encoding="utf-8"))
+    names = [column["code"] for column in document["columns"]]
+    rows = [row for row in document["data"] if row["key"][0] in {f"KU{c}" for c in codes}]
+    sums = {
+        measure: sum(int(row["values"][names.index(column) - 2]) for row in rows)
+        for measure, column in SAMPLE_COLUMNS.items()
+    }
+    return sums, len(rows)
 
 
 def _create_role_groups():
@@ -44,75 +66,93 @@ def no_horizontal_overflow(page) -> bool:
     )
 
 
-def test_admin_sets_up_area_44_and_its_coordinator_sees_the_counts(
+def test_admin_sets_up_area_12_and_its_coordinator_sees_the_imported_counts(
     page, login, screenshot, admin_user, make_user, live_server
 ):
-    load_seeds()  # the 308 municipalities; the 45 areas are not loaded: area 44 is new here
-    coordinator = make_user("alue44", groups=[COORDINATORS_GROUP])
+    load_seeds()  # the 308 municipalities; the 45 areas are not loaded: area 12 is new here
+    coordinator = make_user("alue12", groups=[COORDINATORS_GROUP])
 
     login("paakayttaja")
     page.goto("/")
     page.get_by_test_id("area-create-link").click()
     page.wait_for_load_state("networkidle")
-    page.fill("input[name=name]", "Ylivieska-Kalajoki-Nivala")
-    page.fill("input[name=code]", "44")
-    page.select_option("select[name=region]", label="Pohjois-Pohjanmaa")
+    page.fill("input[name=name]", "Keski-Pohjanmaa")
+    page.fill("input[name=code]", "12")
+    page.select_option("select[name=region]", label="Keski-Pohjanmaa")
     page.fill("input[name=start_date]", "2025-01-01")
     page.fill("input[name=target_caseload]", "95,5")
-    # All six members of the 2025 area at once, kept across a search of the national list.
-    page.select_option("select[name=division]", value="44")
+    # All eight members of the 2025 area at once, kept across a search of the national list.
+    page.select_option("select[name=division]", value="12")
     page.get_by_test_id("add-area").click()
     page.wait_for_load_state("networkidle")
-    for code in AREA_44:
+    for code in AREA_12:
         assert page.get_by_test_id(f"member-{code}").is_checked(), code
-    page.get_by_test_id("member-search").fill("Oulai")
+    page.get_by_test_id("member-search").fill("Yliviesk")
     page.get_by_test_id("search-members").click()
     page.wait_for_load_state("networkidle")
-    assert not page.get_by_test_id("member-563").is_checked()  # found, not chosen
-    assert page.get_by_test_id("member-977").is_checked()  # still chosen
+    assert not page.get_by_test_id("member-977").is_checked()  # found, not chosen
+    assert page.get_by_test_id("member-272").is_checked()  # still chosen
     # The coordinator (the same user is offered as an approver too, in its own group).
-    page.get_by_role("group", name="Koordinaattorit").get_by_label("alue44").check()
+    page.get_by_role("group", name="Koordinaattorit").get_by_label("alue12").check()
     screenshot("national-area-form")
     page.get_by_test_id("save-area").click()
     page.wait_for_load_state("networkidle")
-    assert "/kokeilut/ylivieska-kalajoki-nivala/" in page.locator(".alert-success").inner_text()
+    assert "/kokeilut/keski-pohjanmaa/" in page.locator(".alert-success").inner_text()
 
-    area = Pilot.objects.get(code="44")
-    assert sorted(area.municipalities.values_list("code", flat=True)) == AREA_44
+    area = Pilot.objects.get(code="12")
+    assert sorted(area.municipalities.values_list("code", flat=True)) == AREA_12
     assert list(area.coordinators.all()) == [coordinator]
     assert area.target_caseload == Decimal("95.5")
-    # A plan for the dashboard's figures (plans are the planning pages' business).
-    plan = StaffingPlanFactory(pilot=area, name="Suunnitelma 2026", slug="s-2026")
+
+    # The official counts: the committed StatFin sample, through the admins' upload page.
+    page.goto(reverse("statfin-import"))
+    page.set_input_files("input[name=file]", str(PXWEB_FILE))
+    page.get_by_test_id("preview").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id("import-ok")).to_be_visible()
+    page.get_by_test_id("confirm-import").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("alert")).to_contain_text("uutta")
+
+    # A plan for the dashboard's figures (plans are the planning pages' business), counting
+    # the job seekers of the sample's date.
+    plan = StaffingPlanFactory(
+        pilot=area,
+        name="Suunnitelma 2026",
+        slug="s-2026",
+        statistics_date=JUNE,
+        statistics_measure=Measure.JOB_SEEKERS,
+    )
     AllocationFactory(plan=plan, fte=Decimal("40"), client_work_fte=Decimal("40"))
 
-    # The area's counts for 30.6.2026, as the official statistics give them. Made here, not
-    # through the entry form: that form still locks the four municipalities that were also in
-    # the ended Jokilaaksot pilot (count rights bounded by period are another part's work).
-    for code, value in COUNTS.items():
-        ClientStatistic.objects.create(
-            municipality=Municipality.objects.get(code=code),
-            date=datetime.date(2026, 6, 30),
-            measure=Measure.CLIENTS,
-            value=Decimal(value.replace(" ", "")),
-            source="Tilastokeskus, StatFin 12r5",
-        )
-    plan.statistics_date = datetime.date(2026, 6, 30)
-    plan.save()
-
+    sums, counted = sample_sums(AREA_12)
+    assert counted == 4  # the sample has Kokkola, Kannus, Perho and Halsua of the eight
     page.context.clear_cookies()
-    login("alue44")
-    page.goto("/kokeilut/ylivieska-kalajoki-nivala/")
-    # 310 + 1020 + 95 + 640 + 280 + 1655 = 4000 clients; 4000 / 40 = 100,0 over the 95,5 target.
-    assert page.get_by_test_id("headline-clients").inner_text() == "4\u202f000"
-    caseload = page.get_by_test_id("headline-caseload")
-    assert caseload.inner_text() == "100,0"
-    assert caseload.get_attribute("data-status") == "over"
+    login("alue12")
+    page.goto("/kokeilut/keski-pohjanmaa/")
+    expect(page.get_by_test_id("headline-clients")).to_have_text(
+        format_count(sums[Measure.JOB_SEEKERS])
+    )
+    caseload = Decimal(sums[Measure.JOB_SEEKERS]) / Decimal(40)
+    headline = page.get_by_test_id("headline-caseload")
+    assert headline.inner_text() == format_caseload(caseload)
+    assert caseload > area.target_caseload
+    assert headline.get_attribute("data-status") == "over"
+    # The latest counts of each official measure: the sum over the members the sample has.
+    for measure, total in sums.items():
+        row = page.get_by_test_id(f"latest-{measure}")
+        expect(row).to_contain_text(format_count(total))
+        expect(row).to_contain_text("30.6.2026")
+        expect(row).to_contain_text(f"{counted} / {len(AREA_12)}")
+        expect(row).to_contain_text("Tilastokeskus, StatFin, taulukko 12r5")
     screenshot("national-area-dashboard")
 
     page.get_by_test_id("nav-members").click()
     page.wait_for_load_state("networkidle")
-    ylivieska = page.locator("[data-testid=member-table] tr[data-municipality='977']")
-    assert "1\u202f655" in ylivieska.inner_text() and "30.6.2026" in ylivieska.inner_text()
+    kokkola = page.locator("[data-testid=member-table] tr[data-municipality='272']")
+    sums_272, _ = sample_sums(["272"])
+    expect(kokkola).to_contain_text(format_count(sums_272[Measure.JOB_SEEKERS]))
+    expect(kokkola).to_contain_text("30.6.2026")
     # The coordinator cannot set areas up.
     assert page.goto("/kokeilut/uusi/").status == 403
     assert_only_local_requests(page, live_server.url)
