@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext
 
 from core.tables import CONTENT_TYPES, export_dataset, export_filename
+from municipalities import wording
 
 from ..models import Organisation
 from ..rounding import quantize
@@ -102,7 +103,7 @@ def _served_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
     headers += [gettext("Total FTE"), gettext("Client-work FTE")]
     dataset = tablib.Dataset(headers=headers, title=gettext("FTE by municipality")[:31])
     for row in table.rows:
-        label = row.label or gettext("Whole pilot")
+        label = row.label or wording.kind_text(dashboard.figures.plan.pilot.kind, "whole")
         dataset.append(
             [
                 label,

@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from core import formatting
+from municipalities import wording
 
 from ..reports.cells import cause_text
 
@@ -81,8 +82,15 @@ def reconciliation_row(entry):
 
 
 @register.simple_tag
-def capacity_row(row, total=False):
-    label = gettext("Whole pilot") if total else row.label
+def kind_text(pilot, key):
+    """A wording that names the pilot or the area by the pilot's kind (municipalities.wording):
+    {% kind_text pilot "no_plan" %}."""
+    return wording.kind_text(pilot.kind, key)
+
+
+@register.simple_tag
+def capacity_row(row, total=False, kind=""):
+    label = wording.kind_text(kind, "whole") if total else row.label
     start = format_html(
         '<tr{} data-testid="capacity-row"><th scope="row">{}</th>',
         mark_safe(' class="row-group"') if total else "",
