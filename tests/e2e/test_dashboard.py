@@ -67,6 +67,10 @@ def charts_drawn(page) -> list[int]:
 def test_manager_reads_home_and_dashboards(page, login, screenshot, manager, live_server, seeds):
     login("johtaja")
     page.goto("/")
+    # The seed pilots ended on 31.12.2024: listed apart from the current areas.
+    page.get_by_test_id("ended-link").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id("pilots-heading")).to_have_text("Päättyneet kokeilut")
     rows = page.locator("[data-testid=pilot-table] tbody tr")
     assert rows.count() == 2
     kokkola = page.locator("[data-testid=pilot-table] tr[data-pilot=kokkolan-seutu]")
@@ -157,3 +161,77 @@ def test_chart_numbers_close_again_after_printing(page, login, manager, live_ser
     # The ones closed on the screen close again; the one the reader opened stays open.
     expect(page.get_by_test_id("chart-fte-table")).not_to_be_visible()
     expect(page.get_by_test_id("chart-units-table")).to_be_visible()
+
+
+def sticky_positions(page) -> dict:
+    """After scrolling the matrix's box right and down: where its header row and first column
+    are against the box (the same when they stick)."""
+    return page.get_by_test_id("matrix-scroll").evaluate(
+        """(box) => {
+            box.scrollLeft = box.scrollWidth; box.scrollTop = box.scrollHeight;
+            const edge = box.getBoundingClientRect();
+            const rows = box.querySelectorAll("tbody tr");
+            const header = box.querySelector("thead th:last-child").getBoundingClientRect();
+            const first = rows[rows.length - 1].querySelector("th").getBoundingClientRect();
+            return {scrolls: box.scrollWidth > box.clientWidth,
+                    headerOffset: Math.round(header.top - edge.top),
+                    columnOffset: Math.round(first.left - edge.left),
+                    position: getComputedStyle(box.querySelector("thead th")).position};
+        }"""
+    )
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_matrix_of_65_organisations_scrolls_in_its_box(
+    page, login, screenshot, manager, live_server, seeds, width
+):
+    from staffing.models import Organisation, StaffingPlan
+    from tests.factories.staffing import AllocationFactory, OrganisationFactory
+
+    plan = StaffingPlan.objects.get(pilot__slug="kokkolan-seutu", slug="henkilostosuunnitelma")
+    need = plan.allocations.exclude(service_need=None).first().service_need
+    kinds = list(Organisation.Kind.values)
+    added = plan.allocations.values("organisation").distinct().count()
+    last = max(plan.allocations.values_list("position", flat=True))
+    for index in range(65 - added):
+        AllocationFactory(
+            plan=plan,
+            position=last + 1 + index,
+            service_need=need,
+            organisation=OrganisationFactory(kind=kinds[index % len(kinds)]),
+            fte=Decimal("0.5"),
+            client_work_fte=Decimal("0.5"),
+        )
+    assert plan.allocations.values("organisation").distinct().count() == 65
+    page.set_viewport_size({"width": width, "height": 900})
+    login("johtaja")
+    page.goto("/kokeilut/kokkolan-seutu/")
+    page.wait_for_load_state("networkidle")
+    positions = sticky_positions(page)
+    assert positions == {
+        "scrolls": True,
+        "headerOffset": 0,
+        "columnOffset": 0,
+        "position": "sticky",
+    }
+    # The page itself does not scroll sideways: the matrix scrolls in its box.
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    screenshot(f"dashboard-matrix-65-{width}")
+
+    page.get_by_test_id("matrix-group-by-kind").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("?ryhmittely=laji")
+    subtotals = page.locator("[data-testid=matrix] tr[data-row=subtotal]")
+    assert subtotals.count() == len(kinds)
+    assert page.locator("[data-testid=matrix] tr[data-row=organisation]").count() == 65
+    positions = sticky_positions(page)
+    assert (positions["headerOffset"], positions["columnOffset"]) == (0, 0)
+    screenshot(f"dashboard-matrix-grouped-{width}")
+    # Print: no box, nothing sticky.
+    page.emulate_media(media="print")
+    assert page.get_by_test_id("matrix-scroll").evaluate(
+        "(box) => [getComputedStyle(box).overflowY, getComputedStyle(box).maxHeight,"
+        " getComputedStyle(box.querySelector('thead th')).position]"
+    ) == ["visible", "none", "static"]
