@@ -133,21 +133,30 @@ class ClientCountsForm(forms.Form):
         return cleaned
 
 
-class StatisticsImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV or XLSX file"),
+def upload_field(label, accept: str) -> forms.FileField:
+    """A file to import, with the messages of a missing or empty one in the user's language."""
+    return forms.FileField(
+        label=label,
         error_messages={
             "required": _("Choose a file to import."),
             "empty": _("The file is empty."),
         },
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        widget=forms.ClearableFileInput(attrs={"accept": accept}),
     )
+
+
+class UploadForm(forms.Form):
+    """A form of one file inside the page's own <form> (crispy: no tag, no second token)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class StatisticsImportForm(UploadForm):
+    file = upload_field(_("CSV or XLSX file"), ".csv,.xlsx")
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -158,25 +167,14 @@ class StatisticsImportForm(forms.Form):
         return uploaded
 
 
-class StatFinUploadForm(forms.Form):
+class StatFinUploadForm(UploadForm):
     """A downloaded StatFin 12r5 file (PxWeb JSON or JSON-stat2); `parsed` once valid."""
 
     MAX_BYTES = 10 * 1024 * 1024
 
-    file = forms.FileField(
-        label=_("StatFin 12r5 file (PxWeb JSON or JSON-stat2)"),
-        error_messages={
-            "required": _("Choose a file to import."),
-            "empty": _("The file is empty."),
-        },
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,.px.json,application/json"}),
+    file = upload_field(
+        _("StatFin 12r5 file (PxWeb JSON or JSON-stat2)"), ".json,.px.json,application/json"
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
