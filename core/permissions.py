@@ -129,6 +129,17 @@ def can_edit_pilot(user, pilot) -> bool:
     return is_admin(user) or (is_coordinator(user) and pilot.pk in editable_pilot_ids(user))
 
 
+class AdminRequiredMixin(AccessMixin):
+    """Pages of the admins only: login first, then 403 for everyone else."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not is_admin(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class PilotAccessMixin(AccessMixin):
     """Resolve `self.pilot` from the URL's `pilot` slug and check the user may read it.
 

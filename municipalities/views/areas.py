@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from core.forms import add_service_error
-from core.permissions import is_admin
+from core.permissions import AdminRequiredMixin, is_admin
 
 from .. import area_services
 from ..area_forms import AreaEndForm, AreaForm, AreaGroupForm
@@ -27,15 +26,6 @@ from ..models import Municipality, Pilot
 
 SEARCH = "search"
 ADD_AREA = "add_area"
-
-
-class AdminRequiredMixin(AccessMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not is_admin(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def member_choices(form: AreaForm, query: str) -> list[tuple[Municipality, bool]]:

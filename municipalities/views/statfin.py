@@ -15,15 +15,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from core.permissions import is_admin
+from core.permissions import AdminRequiredMixin
 from core.submissions import AlreadySubmitted, posted_token, previous_result, record
 
 from .. import official_statistics, statfin
@@ -89,16 +88,9 @@ def measure_rows(checked: official_statistics.Preview) -> list[tuple]:
     return rows
 
 
-class StatFinImportView(AccessMixin, FormView):
+class StatFinImportView(AdminRequiredMixin, FormView):
     form_class = StatFinUploadForm
     template_name = "municipalities/statfin_import.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not is_admin(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     @property
     def url(self) -> str:
