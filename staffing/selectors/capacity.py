@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Q
 
@@ -52,6 +53,9 @@ MEASURE_FIELDS = {
     "job_seekers": Measure.JOB_SEEKERS,
 }
 DEFAULT_SHARES = DerivationShares()
+#: The pure calculation remembered by its arguments (frozen values: a changed count or rule
+#: is another key): the series recomputes every statistics date on every page otherwise.
+_required_capacity = lru_cache(maxsize=8192)(required_capacity)
 CAPACITY_MEASURES = {*INPUT_MEASURES.values(), *MEASURE_FIELDS.values(), Measure.CLIENTS}
 
 
@@ -133,7 +137,7 @@ def _required(statistics, on, members, rules, month, shares):
     if inputs.missing and no_base and clients is not None:
         measures = replace(measures, job_seekers=clients)
         extra = (Assumption("job_seekers_from_clients", clients, {"clients": clients}),)
-    result = required_capacity(inputs=inputs, rules=rules, measures=measures, shares=shares)
+    result = _required_capacity(inputs=inputs, rules=rules, measures=measures, shares=shares)
     return result, extra + result.assumptions
 
 
