@@ -8,7 +8,7 @@ from municipalities.views.areas import AreaCreateView
 from municipalities.views.national import MunicipalityView
 from municipalities.views.statfin import StatFinImportView
 
-from . import national, views
+from . import national, organisations, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -44,6 +44,27 @@ urlpatterns = [
     # front page (kokeilut/<pilot>/) and a plan's page (kokeilut/<pilot>/suunnitelmat/<plan>/).
     # Before the pilots' pages: "uusi" is no pilot's address (area_services.RESERVED_SLUGS).
     path("kokeilut/uusi/", AreaCreateView.as_view(), name="area-create"),
+    # The pilot's own organisations, which its lines and service points offer (organisations.py).
+    path(
+        "kokeilut/<slug:pilot>/organisaatiot/",
+        organisations.PilotOrganisationsView.as_view(),
+        name="pilot-organisations",
+    ),
+    path(
+        "kokeilut/<slug:pilot>/organisaatiot/lisaa/",
+        organisations.PilotOrganisationAddView.as_view(),
+        name="pilot-organisation-add",
+    ),
+    path(
+        "kokeilut/<slug:pilot>/organisaatiot/uusi/",
+        organisations.OrganisationCreateView.as_view(),
+        name="pilot-organisation-create",
+    ),
+    path(
+        "kokeilut/<slug:pilot>/organisaatiot/<int:pk>/poista/",
+        organisations.PilotOrganisationRemoveView.as_view(),
+        name="pilot-organisation-remove",
+    ),
     path("kokeilut/<slug:pilot>/", include("staffing.urls")),
     path("kokeilut/<slug:pilot>/", include("municipalities.urls")),
     path("kokeilut/<slug:pilot>/toimipisteet/", include("servicepoints.urls")),

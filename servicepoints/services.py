@@ -23,10 +23,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.slugs import unique_slug
 from municipalities.models import Municipality, Pilot
+from staffing import services as staffing_services
 from staffing.models import Allocation, Organisation
 from staffing.services import StaleEdit, check_pilot_organisation
 
@@ -488,3 +489,48 @@ def arrangement_update(
 @transaction.atomic
 def arrangement_delete(*, arrangement: ServiceArrangement, user=None) -> None:
     _with_user(arrangement, user).delete()
+
+
+# --- a pilot's organisations ------------------------------------------------------------------
+
+
+def organisation_points_in_pilot(pilot: Pilot, organisation: Organisation) -> list[str]:
+    """The pilot's service points, on-duty schedules, placements and arrangements that name
+    the organisation, in words ("2 service points")."""
+    counted = (
+        (
+            ServicePoint.objects.filter(pilot=pilot, organisation=organisation).count(),
+            lambda n: ngettext("%(count)d service point", "%(count)d service points", n),
+        ),
+        (
+            OnDutySchedule.objects.filter(
+                service_point__pilot=pilot, organisation=organisation
+            ).count(),
+            lambda n: ngettext("%(count)d on-duty schedule", "%(count)d on-duty schedules", n),
+        ),
+        (
+            Placement.objects.filter(service_point__pilot=pilot, organisation=organisation).count(),
+            lambda n: ngettext("%(count)d placement", "%(count)d placements", n),
+        ),
+        (
+            ServiceArrangement.objects.filter(
+                pilot=pilot, provider_organisation=organisation
+            ).count(),
+            lambda n: ngettext(
+                "%(count)d service arrangement", "%(count)d service arrangements", n
+            ),
+        ),
+    )
+    return [words(count) % {"count": count} for count, words in counted if count]
+
+
+@transaction.atomic
+def pilot_organisation_remove(*, pilot: Pilot, organisation: Organisation, user=None) -> None:
+    """Take the organisation off the pilot's list (`staffing.services`), refused while the
+    pilot's lines, pools or anything of its service points still name it."""
+    staffing_services.pilot_organisation_remove(
+        pilot=pilot,
+        organisation=organisation,
+        user=user,
+        other_uses=organisation_points_in_pilot(pilot, organisation),
+    )

@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms import inlineformset_factory
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from .models import (
     PART_LABEL_MESSAGE,
     Allocation,
     AllocationPart,
+    Organisation,
     ResourcePool,
     ScenarioAssumptions,
     StaffingPlan,
@@ -485,3 +487,47 @@ class ScenarioAssumptionsForm(forms.Form):
                 max_digits=field.max_digits,
                 decimal_places=field.decimal_places,
             )
+
+
+class PilotOrganisationAddForm(forms.Form):
+    """An existing organisation to add to a pilot's own: any not on its list yet."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        error_messages={
+            "required": _("Choose the organisation to add."),
+            "invalid_choice": _(
+                "Choose one of the organisations offered: that one is already on the list or "
+                "no longer exists."
+            ),
+        },
+    )
+
+    def __init__(self, *args, pilot, query: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        candidates = Organisation.objects.exclude(pilots=pilot).order_by("name")
+        if query and not self.is_bound:
+            # A search narrows what is offered; a post accepts any organisation not listed.
+            candidates = candidates.filter(
+                models.Q(name__icontains=query) | models.Q(short_name__icontains=query)
+            )
+        self.fields["organisation"].queryset = candidates
+
+
+class OrganisationCreateForm(forms.ModelForm):
+    """A new organisation, one of the pilot's own at once. The model's rules (a unique name)
+    speak through the service."""
+
+    class Meta:
+        model = Organisation
+        fields = ("name", "short_name", "kind")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = services.ORGANISATION_NAME_REQUIRED_MESSAGE
+        self.fields["kind"].error_messages["required"] = _("Choose the kind of organisation.")
+
+    def _post_clean(self):
+        # The service validates the new organisation once (`organisation_create`).
+        pass

@@ -47,7 +47,11 @@ from .lines import (
 )
 from .organisations import (
     NOT_PILOT_ORGANISATION_MESSAGE,
+    ORGANISATION_NAME_REQUIRED_MESSAGE,
     check_pilot_organisation,
+    organisation_create,
+    pilot_organisation_add,
+    pilot_organisation_remove,
     pilot_organisations,
 )
 from .plans import (
@@ -103,7 +107,11 @@ __all__ = [
     "plan_return",
     "plan_submit",
     "NOT_PILOT_ORGANISATION_MESSAGE",
+    "ORGANISATION_NAME_REQUIRED_MESSAGE",
     "check_pilot_organisation",
+    "organisation_create",
+    "pilot_organisation_add",
+    "pilot_organisation_remove",
     "pilot_organisations",
     "PLAN_SETTINGS_FIELDS",
     "plan_settings_update",
