@@ -73,6 +73,7 @@ def page_types(role) -> dict[str, str]:
         ),
         "coverage": reverse("servicepoints:coverage", kwargs=pilot),
         "weekly": reverse("servicepoints:weekly", kwargs=pilot),
+        "pilot-organisations": reverse("pilot-organisations", kwargs=pilot),
         "password-change": reverse("password_change"),
         "accessibility": reverse("accessibility"),
         "not-found": "/ei-ole-tallaista/",

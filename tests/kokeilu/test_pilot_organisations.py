@@ -334,3 +334,19 @@ def test_the_area_set_up_and_the_pilot_tabs_link_to_the_page(client, admin_user,
     assert f'href="{page(pilot)}" data-testid="nav-organisations"' in setup.content.decode()
     created = client.get(reverse("area-create")).content.decode()
     assert "Tallennuksen jälkeen asetussivulla on linkki alueen organisaatioihin" in created
+
+
+@pytest.mark.django_db
+def test_the_counts_link_to_the_filtered_lists(client, coordinator, pilot):
+    organisation = Organisation.objects.get(name="Alakylän kunta")
+    line = AllocationFactory(plan=StaffingPlanFactory(pilot=pilot), organisation=organisation)
+    AllocationFactory(plan=line.plan, organisation=OrganisationFactory())  # another's
+    ServicePointFactory(pilot=pilot, organisation=organisation)
+    client.force_login(coordinator)
+    html = client.get(page(pilot)).content.decode()
+    lines_url = reverse("staffing:allocation-list", kwargs={"pilot": pilot.slug})
+    points_url = reverse("servicepoints:servicepoint-list", kwargs={"pilot": pilot.slug})
+    assert f'href="{lines_url}?organisation={organisation.slug}"' in html
+    assert f'href="{points_url}?organisation={organisation.pk}"' in html
+    listed_lines = client.get(lines_url, {"organisation": organisation.slug}).context["table"]
+    assert [row.record.pk for row in listed_lines.rows] == [line.pk]
