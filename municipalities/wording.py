@@ -27,6 +27,22 @@ WORDINGS = {
         _("Figures given for the whole pilot"),
         _("Figures given for the whole area"),
     ),
+    "organisations_intro": (
+        _(
+            "The pilot's own organisations: its lines, resource pools and service points offer "
+            "only these. An organisation still used by the pilot's lines or service points "
+            "cannot be removed from the list."
+        ),
+        _(
+            "The area's own organisations: its lines, resource pools and service points offer "
+            "only these. An organisation still used by the area's lines or service points "
+            "cannot be removed from the list."
+        ),
+    ),
+    "no_organisations": (
+        _("The pilot has no organisations yet."),
+        _("The area has no organisations yet."),
+    ),
     "plan_help": (
         _(
             "A plan is a draft until it is submitted and approved by an approver of the pilot; "

@@ -110,7 +110,7 @@ def test_a_fresh_area_plans_its_year(page, login, screenshot, area, live_server)
     page.goto(path("staffing:pilot-dashboard"))
     page.get_by_test_id("nav-organisations").click()
     expect(page.get_by_test_id("organisation-table")).to_contain_text(
-        "Kokeilulla ei ole vielä organisaatioita."
+        "Alueella ei ole vielä organisaatioita."
     )
     for name in LINES[0][0], LINES[1][0]:
         pk = str(Organisation.objects.get(name=name).pk)

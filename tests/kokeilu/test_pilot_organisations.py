@@ -245,8 +245,8 @@ def test_removal_is_refused_while_lines_pools_or_service_points_use_it(client, c
     response = client.post(remove_url(pilot, organisation), follow=True)
     html = response.content.decode()
     assert (
-        "Organisaatiota Alakylän kunta ei voi poistaa kokeilun Testikokeilu luettelosta: sitä "
-        "käyttävät vielä 2 riviä, 1 resurssipooli, 1 toimipiste. Muuta tai poista ne ensin."
+        "Organisaatiota Alakylän kunta ei voi poistaa luettelosta, koska Testikokeilu käyttää sitä "
+        "vielä: 2 riviä, 1 resurssipooli, 1 toimipiste. Muuta tai poista ne ensin."
     ) in html
     assert listed(pilot) == ["Alakylän kunta"]
     row = response.context["rows"].get(pk=organisation.pk)
@@ -350,3 +350,13 @@ def test_the_counts_link_to_the_filtered_lists(client, coordinator, pilot):
     assert f'href="{points_url}?organisation={organisation.pk}"' in html
     listed_lines = client.get(lines_url, {"organisation": organisation.slug}).context["table"]
     assert [row.record.pk for row in listed_lines.rows] == [line.pk]
+
+
+@pytest.mark.django_db
+def test_an_area_reads_as_an_area(client, admin_user):
+    area = PilotFactory(kind=Pilot.Kind.AREA, end_date=None)
+    client.force_login(admin_user)
+    html = client.get(page(area)).content.decode()
+    assert "Alueen omat organisaatiot" in html
+    assert "Alueella ei ole vielä organisaatioita." in html
+    assert "Kokeilu" not in html.split("<h1")[1].split("Luettelon muutokset")[0]
