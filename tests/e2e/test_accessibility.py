@@ -155,6 +155,18 @@ def overflow(page) -> list[str]:
     )
 
 
+def hidden_tabs(page) -> list[str]:
+    """The pilot's tabs all in sight on a desktop: none scrolled out of their strip."""
+    hidden = page.evaluate(
+        """() => {
+            const strip = document.querySelector('.pilot-tabs');
+            return strip && strip.scrollWidth > strip.clientWidth + 1
+                ? [`pilot tabs ${strip.scrollWidth} px in a ${strip.clientWidth} px strip`] : [];
+        }"""
+    )
+    return hidden
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("role", ["admin", "manager", "coordinator"])
 def test_every_page_type_has_no_axe_violation_and_fits(
@@ -201,6 +213,8 @@ def test_every_page_type_has_no_axe_violation_and_fits(
             found = axe_violations(page)
             if name not in NO_WIDTH_CHECK:
                 found += overflow(page)
+            if width == "desktop":
+                found += hidden_tabs(page)
             failures += [f"{name} ({path}): {line}" for line in found]
     finally:
         context.close()
