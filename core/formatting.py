@@ -6,7 +6,9 @@ English uses a decimal point and a comma. Values stay `Decimal` until this last 
 
 from decimal import Decimal
 
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext
 
 from core.numbers import format_fi
 
@@ -57,3 +59,13 @@ def format_percent(value, places: int = 1) -> str:
     if value is None:
         return EMPTY
     return f"{format_number(value, places)}\u00a0%"
+
+
+def format_moment(value) -> str:
+    """A moment as people write it, in local time: 1.2.2026 klo 14.05 (fi), 1 Feb 2026 at
+    14:05 (en); the language's short date and its time format."""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return pgettext("time of day", "%(date)s at %(time)s") % {
+        "date": date_format(local, "SHORT_DATE_FORMAT"),
+        "time": date_format(local, "TIME_FORMAT"),
+    }

@@ -4,14 +4,24 @@ the fields that changed (label, old → new) and why, when a service said so.
 A service records why it saved with `change_reason(code, **params)`: a small JSON object kept in
 the record's ``history_change_reason``. `reason_text` turns it into words through the app's
 reasons (code → text of the params); a reason stored as plain text before is shown as stored.
+
+One save of a service writes several records (a line and its parts; a copied plan, its lines and
+their parts). A service call runs inside `one_save()`, which gives every record it writes the
+same save identifier (``"save"`` in the reason's params, `with_save`); `group_saves` puts the
+records of one save into one `Save`. Records written before there was an identifier are
+grouped by who wrote them within a moment of each other.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -26,9 +36,49 @@ Reasons = Mapping[str, Callable[[dict], str]]  # reason code → text of its par
 # --- reasons ------------------------------------------------------------------------------------
 
 
+#: The code of a reason that says only which save wrote the record (no reason in words).
+SAVED = "saved"
+_current_save: ContextVar[str | None] = ContextVar("current_save", default=None)
+
+
 def change_reason(code: str, **params) -> str:
     """What a service stores as a record's change reason: ``{"code": …, "params": {…}}``."""
     return json.dumps({"code": code, "params": params}, sort_keys=True)
+
+
+@contextmanager
+def one_save() -> Iterator[str]:
+    """Every record written inside (a service call, as a decorator too) belongs to one save;
+    a service called by another one joins the caller's save."""
+    outer = _current_save.get()
+    if outer is not None:
+        yield outer
+        return
+    token = _current_save.set(uuid.uuid4().hex)
+    try:
+        yield _current_save.get()
+    finally:
+        _current_save.reset(token)
+
+
+def with_save(reason: str | None) -> str | None:
+    """`reason` with the identifier of the save running now (a reason of its own when there
+    is none); outside `one_save` the reason as it is."""
+    key = _current_save.get()
+    if key is None:
+        return reason
+    parsed = parse_reason(reason)
+    if parsed is None:
+        return reason or change_reason(SAVED, save=key)
+    code, params = parsed
+    return change_reason(code, **{**params, "save": key})
+
+
+def save_key(stored: str | None) -> str | None:
+    """The identifier of the save that wrote a record (None for older records)."""
+    parsed = parse_reason(stored)
+    key = parsed[1].get("save") if parsed else None
+    return key if isinstance(key, str) else None
 
 
 def parse_reason(stored: str | None) -> tuple[str, dict] | None:
@@ -48,6 +98,8 @@ def parse_reason(stored: str | None) -> tuple[str, dict] | None:
 def reason_text(stored: str | None, reasons: Reasons) -> str:
     """A stored reason in words; plain text (or a code without words) as it was stored."""
     parsed = parse_reason(stored)
+    if parsed is not None and parsed[0] == SAVED and SAVED not in reasons:
+        return ""
     if parsed is None or parsed[0] not in reasons:
         return stored or ""
     code, params = parsed
@@ -170,3 +222,88 @@ def _changes(model, fields, record, previous, display, additions) -> list[Change
             if f.name not in additions and getattr(record, f.attname) not in (None, "")
         ]
     return []
+
+
+# --- saves --------------------------------------------------------------------------------------
+
+#: Records without a save identifier by one user this close to each other are one save.
+MOMENT = timedelta(seconds=2)
+
+
+@dataclass
+class Save:
+    """The entries of the records one save wrote, in the order they were written."""
+
+    entries: list[HistoryEntry]
+
+    @property
+    def first(self):
+        return self.entries[0].record
+
+    @property
+    def last(self):
+        return self.entries[-1].record
+
+    @property
+    def date(self):
+        return self.first.history_date
+
+    @property
+    def user(self):
+        return self.first.history_user
+
+    @property
+    def reason(self) -> str:
+        return next((entry.reason for entry in self.entries if entry.reason), "")
+
+
+def _moment_key(record):
+    return (record.history_date, record.history_id)
+
+
+def group_saves(entries: Iterable[HistoryEntry], *, moment: timedelta = MOMENT) -> list[Save]:
+    """The entries grouped by the save that wrote them, newest save first. Entries of one save
+    identifier are one save; entries without one join the save before them when the same user
+    wrote both within `moment` and neither has a reason the other has not."""
+    ordered = sorted(entries, key=lambda entry: _moment_key(entry.record))
+    by_key: dict[str, Save] = {}
+    saves: list[Save] = []
+    previous: Save | None = None  # the last save of records without an identifier
+    for entry in ordered:
+        record = entry.record
+        key = save_key(record.history_change_reason)
+        if key is not None:
+            if key in by_key:
+                by_key[key].entries.append(entry)
+            else:
+                by_key[key] = Save([entry])
+                saves.append(by_key[key])
+            continue
+        if previous is not None and _same_moment(previous, entry, moment):
+            previous.entries.append(entry)
+            continue
+        previous = Save([entry])
+        saves.append(previous)
+    saves.sort(key=lambda save: _moment_key(save.last), reverse=True)
+    return saves
+
+
+def _same_moment(save: Save, entry: HistoryEntry, moment: timedelta) -> bool:
+    last, record = save.last, entry.record
+    return (
+        last.history_user_id == record.history_user_id
+        and record.history_date - last.history_date <= moment
+        and (not entry.reason or not save.reason or entry.reason == save.reason)
+    )
+
+
+def state_at(records: Iterable, *, before, also: Iterable = ()) -> dict[int, object]:
+    """Each object's record in force at a moment: the newest of the records written before
+    `before` (a date) and the records in `also` (a save's own, for the state right after it);
+    objects removed by then are left out. `records` are of one model."""
+    own = {id(record) for record in also}
+    newest: dict[int, object] = {}
+    for record in sorted(records, key=_moment_key):
+        if id(record) in own or record.history_date < before:
+            newest[record.id] = record
+    return {pk: record for pk, record in newest.items() if record.history_type != "-"}

@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FinnishDecimalField
-from core.validators import NOTE_MAX_LENGTH
+from core.validators import NOTE_MAX_LENGTH, PLANNING_DATE
 from municipalities.models import Municipality
 
 from . import services
@@ -531,3 +531,39 @@ class OrganisationCreateForm(forms.ModelForm):
     def _post_clean(self):
         # The service validates the new organisation once (`organisation_create`).
         pass
+
+
+class HistoryFilterForm(forms.Form):
+    """The history page's filters (all optional, from the address): a line, a user and days
+    from … to, typed as 1.2.2026 or picked (ISO)."""
+
+    DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"]
+
+    line = forms.TypedChoiceField(label=_("Line"), required=False, coerce=int, empty_value=None)
+    user = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        validators=PLANNING_DATE,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        validators=PLANNING_DATE,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, lines=(), users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = [("", _("All lines")), *lines]
+        self.fields["user"].choices = [("", _("Everyone")), *users]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data

@@ -43,3 +43,9 @@ def percent(value, places=1):
 def export_label(export_format):
     """The button text of an export format ("CSV (Excel)", "CSV (RFC 4180)", "XLSX")."""
     return EXPORT_LABELS.get(export_format, str(export_format).upper())
+
+
+@register.filter
+def moment(value):
+    """1.2.2026 klo 14.05 (`core.formatting.format_moment`)."""
+    return formatting.format_moment(value) if value else formatting.EMPTY

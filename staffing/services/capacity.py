@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.history import one_save
+
 from ..models import ScenarioAssumptions, StaffingPlan
 from ..models.capacity import SCENARIO_RULE_FIELDS, SCENARIO_SHARE_FIELDS
 from .common import save
@@ -17,6 +19,7 @@ SCENARIO_FIELDS = (*SCENARIO_RULE_FIELDS, *SCENARIO_SHARE_FIELDS)
 NOT_A_SCENARIO_MESSAGE = _("Only a what-if scenario has its own assumptions.")
 
 
+@one_save()
 def scenario_assumptions_save(
     *, plan: StaffingPlan, values: Mapping[str, Decimal | None], user
 ) -> ScenarioAssumptions:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from core.history import with_save
 from core.numbers import NumberFormatError, parse_decimal
 
 from ..models import (
@@ -156,6 +157,7 @@ def save(instance, user, reason: str | None = None, *, savepoint: bool = True) -
     Without a savepoint the error leaves the caller's transaction unusable: only a caller
     whose own atomic block ends with the ValidationError (and so is undone) passes False."""
     instance._history_user = user
+    reason = with_save(reason)
     if reason:
         instance._change_reason = reason
     try:
@@ -169,6 +171,9 @@ def save(instance, user, reason: str | None = None, *, savepoint: bool = True) -
 
 def delete(instance, user) -> None:
     instance._history_user = user
+    reason = with_save(None)
+    if reason:
+        instance._change_reason = reason
     instance.delete()
 
 

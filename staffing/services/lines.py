@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from core.history import change_reason
+from core.history import change_reason, one_save
 from municipalities.models import Municipality
 
-from ..models import PART_LABEL_MESSAGE, Allocation, AllocationPart, StaffingPlan
-from ..selectors.history import RESTORED
+from ..models import PART_LABEL_MESSAGE, Allocation, AllocationPart, ServiceNeed, StaffingPlan
+from ..selectors.history import AFTER, RESTORED, restore_target
 from .common import (
     LINE_GONE_MESSAGE,
     STALE_LINE_MESSAGE,
@@ -202,6 +202,7 @@ def _write_parts(line: Allocation, parts: list[PartInput], user) -> None:
         save(part, user, savepoint=False)
 
 
+@one_save()
 def allocation_create(
     *, plan: StaffingPlan, user, parts: Iterable[PartInput] = (), **fields
 ) -> Allocation:
@@ -218,6 +219,7 @@ def allocation_create(
     return line
 
 
+@one_save()
 def allocation_update(
     *,
     allocation: Allocation,
@@ -251,6 +253,7 @@ def allocation_update(
     return line
 
 
+@one_save()
 def allocation_delete(*, allocation: Allocation, version, user) -> None:
     """Remove a line and its parts, if nobody changed it since `version`."""
     version = as_version(version)
@@ -262,29 +265,62 @@ def allocation_delete(*, allocation: Allocation, version, user) -> None:
         delete(line, user)
 
 
-def allocation_restore(*, allocation: Allocation, history_id: int, user, version=None):
-    """Put a line back to the state one of its history records shows.
+@one_save()
+def allocation_restore(
+    *, allocation: Allocation, history_id: int, user, version=None, state: str = AFTER
+):
+    """Put a line and its "of which" parts back to the values they had before the save that
+    wrote the line's history record `history_id` (`state` BEFORE) or right after it (AFTER):
+    parts added since are removed, parts removed since are added again. The restored values
+    pass every rule a save passes; if they no longer do, nothing changes.
 
     `version` is the line's version the user saw (the history page sends it); without it the
     restore is based on the line as it is now.
     """
-    record = Allocation.history.filter(history_id=history_id, id=allocation.pk).first()
-    if record is None:
+    target = restore_target(allocation.pk, history_id, state)
+    if target is None:
         raise ValidationError(_("This earlier state does not belong to this line."))
     if version is None:
         version = Allocation.objects.filter(pk=allocation.pk).values_list("version", flat=True)
         version = version.first()
         if version is None:
             raise StaleEdit(LINE_GONE_MESSAGE)
-    values = {f"{name}_id": getattr(record, f"{name}_id") for name in LINE_FOREIGN_KEYS}
+    record, line_state, part_states = target.record, target.line, target.parts
+    values = {f"{name}_id": getattr(line_state, f"{name}_id") for name in LINE_FOREIGN_KEYS}
     values.update(
-        {name: getattr(record, name) for name in LINE_FIELDS if name not in LINE_FOREIGN_KEYS}
+        {name: getattr(line_state, name) for name in LINE_FIELDS if name not in LINE_FOREIGN_KEYS}
     )
-    when = record.history_date.date().isoformat()
+    needs = ServiceNeed.objects.in_bulk(
+        {part.shared_with_id for part in part_states.values() if part.shared_with_id}
+    )
+    existing = {part.pk: part for part in AllocationPart.objects.filter(allocation=allocation)}
+    parts = [
+        PartInput(part=part, delete=True) for pk, part in existing.items() if pk not in part_states
+    ]
+    for pk, part in sorted(part_states.items(), key=lambda item: item[1].position):
+        if part.shared_with_id and part.shared_with_id not in needs:
+            raise ValidationError(
+                _("The service need the part “%(label)s” was shared with no longer exists.")
+                % {"label": part.label}
+            )
+        parts.append(
+            PartInput(
+                part=existing.get(pk),
+                label=part.label,
+                fte=part.fte,
+                shared_with=needs.get(part.shared_with_id),
+            )
+        )
     return allocation_update(
         allocation=allocation,
         version=version,
         user=user,
-        reason=change_reason(RESTORED, history_id=record.history_id, date=when),
+        parts=parts,
+        reason=change_reason(
+            RESTORED,
+            history_id=record.history_id,
+            at=record.history_date.isoformat(),
+            state=state,
+        ),
         **values,
     )

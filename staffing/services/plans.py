@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from core.history import change_reason
+from core.history import change_reason, one_save
 from core.permissions import can_approve_pilot
 from core.slugs import unique_slug
 
@@ -53,6 +53,7 @@ def _save_new_plan(plan: StaffingPlan, user, reason: str) -> None:
                 raise  # another rule than the short name, or no luck at all
 
 
+@one_save()
 def plan_create(
     *,
     pilot,
@@ -90,6 +91,7 @@ def plan_create(
 PLAN_SETTINGS_FIELDS = ("name", "valid_from", "valid_to", "statistics_date", "statistics_measure")
 
 
+@one_save()
 def plan_settings_update(*, plan: StaffingPlan, version, user, **fields) -> StaffingPlan:
     """Change a draft's name, validity, statistics date (None: follow the latest counts) and
     measure, if the plan is still at `version`; its short name (its address) stays. Refused
@@ -111,6 +113,7 @@ def plan_settings_update(*, plan: StaffingPlan, version, user, **fields) -> Staf
     return current
 
 
+@one_save()
 def plan_copy(
     *, plan: StaffingPlan, name: str, kind: str, user, valid_from: date | None = None
 ) -> StaffingPlan:
@@ -181,6 +184,7 @@ def _claim_status(plan: StaffingPlan, *, version, status: str) -> StaffingPlan:
     return StaffingPlan.objects.select_related("pilot").get(pk=plan.pk)
 
 
+@one_save()
 def plan_submit(*, plan: StaffingPlan, user, version=None) -> StaffingPlan:
     """A coordinator hands a draft to an approver; it is locked until approved or returned."""
     with transaction.atomic():
@@ -213,6 +217,7 @@ def _check_approver(plan: StaffingPlan, user) -> None:
         raise PermissionDenied(NOT_APPROVER_MESSAGE)
 
 
+@one_save()
 def plan_return(*, plan: StaffingPlan, user, comment: str) -> StaffingPlan:
     """The approver sends a submitted plan back to its coordinators as a draft, saying why."""
     comment = (comment or "").strip()
@@ -228,6 +233,7 @@ def plan_return(*, plan: StaffingPlan, user, comment: str) -> StaffingPlan:
     return current
 
 
+@one_save()
 def plan_approve(*, plan: StaffingPlan, user, version=None, comment: str = "") -> StaffingPlan:
     """Approve (lock) a submitted plan. With `version`, only if nothing changed since the
     approver looked at it. The approver has the pilot's approver right and is not the only

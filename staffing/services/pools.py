@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.history import one_save
 from core.slugs import unique_slug
 
 from ..models import ResourcePool, StaffingPlan
@@ -78,6 +79,7 @@ def _set(pool: ResourcePool, fields: dict) -> None:
         pool.step = Decimal("0.1")
 
 
+@one_save()
 def pool_create(*, plan: StaffingPlan, user, **fields) -> ResourcePool:
     """A new pool at the end of the draft plan's pools, with a short name from its name."""
     with transaction.atomic():
@@ -102,6 +104,7 @@ def _claim_pool(pool: ResourcePool, version) -> ResourcePool:
     return ResourcePool.objects.select_related("plan").get(pk=pool.pk)
 
 
+@one_save()
 def pool_update(*, pool: ResourcePool, version, user, **fields) -> ResourcePool:
     """Change a pool if it is still at `version`; nothing changes on a refusal."""
     with transaction.atomic():
@@ -113,6 +116,7 @@ def pool_update(*, pool: ResourcePool, version, user, **fields) -> ResourcePool:
     return current
 
 
+@one_save()
 def pool_delete(*, pool: ResourcePool, version, user) -> None:
     """Remove a pool if it is still at `version`."""
     with transaction.atomic():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -20,7 +20,7 @@ from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 
 from core.forms import add_service_error
 from core.submissions import (
@@ -35,7 +35,7 @@ from core.submissions import (
 from .. import services
 from ..forms import AllocationForm, PartFormSet, PartFormSetHelper
 from ..models import Allocation, ServiceNeed
-from ..selectors.history import display_value
+from ..selectors.history import AFTER, BEFORE, display_value, restore_target
 from ..selectors.lines import fresh_line, lines_with_parts
 from .mixins import PlanMixin, PlanPanelsMixin, UnlockedPlanMixin, is_htmx
 
@@ -311,44 +311,78 @@ class AllocationDeleteView(PlanMixin, UnlockedPlanMixin, PlanPanelsMixin, Templa
         return HttpResponseRedirect(self.plan_edit_url())
 
 
-class AllocationRestoreView(PlanMixin, UnlockedPlanMixin, View):
-    """POST: put a line back to the state of one of its history records."""
+class AllocationRestoreView(PlanMixin, UnlockedPlanMixin, TemplateView):
+    """GET: what restoring a line (with its parts) to its values before or after a save would
+    change, with a button to confirm; POST: restore it."""
 
     edit = True
-    http_method_names = ["post"]
+    template_name = "staffing/allocation_restore.html"
 
-    def post(self, request, *args, **kwargs):
-        record = get_object_or_404(
+    @cached_property
+    def state(self) -> str:
+        state = self.request.POST.get("state") or self.request.GET.get("state") or AFTER
+        if state not in (BEFORE, AFTER):
+            raise Http404
+        return state
+
+    @cached_property
+    def record(self):
+        return get_object_or_404(
             Allocation.history.filter(plan_id=self.plan.pk), history_id=self.kwargs["history_id"]
         )
-        history_url = reverse(
+
+    @property
+    def history_url(self) -> str:
+        return reverse(
             "staffing:plan-history", kwargs={"pilot": self.pilot.slug, "plan": self.plan.slug}
         )
-        line = Allocation.objects.filter(pk=record.id, plan=self.plan).first()
+
+    def line(self):
+        return Allocation.objects.filter(pk=self.record.id, plan=self.plan).first()
+
+    def refuse(self, message):
+        messages.error(self.request, message)
+        return HttpResponseRedirect(self.history_url)
+
+    def not_restored(self, error: ValidationError):
+        return self.refuse(
+            format_html("{} {}", _("The line could not be restored:"), " ".join(error.messages))
+        )
+
+    def get(self, request, *args, **kwargs):
+        line = self.line()
         if line is None:
-            messages.error(request, services.LINE_GONE_MESSAGE)
-            return HttpResponseRedirect(history_url)
+            return self.refuse(services.LINE_GONE_MESSAGE)
+        try:
+            target = restore_target(line.pk, self.record.history_id, self.state)
+        except ValidationError as error:
+            return self.not_restored(error)
+        return self.render_to_response(
+            self.get_context_data(
+                line=line, target=target, state=self.state, cancel_url=self.history_url
+            )
+        )
+
+    def post(self, request, *args, **kwargs):
+        line = self.line()
+        if line is None:
+            return self.refuse(services.LINE_GONE_MESSAGE)
         try:
             services.allocation_restore(
                 allocation=line,
-                history_id=record.history_id,
+                history_id=self.record.history_id,
                 version=request.POST.get("version"),
                 user=request.user,
+                state=self.state,
             )
         except services.PlanLocked as refused:
             return self.refuse_locked(refused.message)
         except services.StaleEdit as refused:
-            messages.error(request, refused.message)
-            return HttpResponseRedirect(history_url)
+            return self.refuse(refused.message)
         except ValidationError as error:
-            messages.error(
-                request,
-                format_html(
-                    "{} {}",
-                    _("The line could not be restored:"),
-                    " ".join(error.messages),
-                ),
-            )
-            return HttpResponseRedirect(history_url)
-        messages.success(request, _("The line was restored to its earlier state."))
+            return self.not_restored(error)
+        if self.state == BEFORE:
+            messages.success(request, _("The line's values from before the change were restored."))
+        else:
+            messages.success(request, _("The line's values after the change were restored."))
         return HttpResponseRedirect(self.plan_edit_url(f"line-{line.pk}"))

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 from django_tables2 import RequestConfig
@@ -24,6 +25,7 @@ from core.submissions import OnceOnlyFormMixin, with_token
 from .. import services
 from ..forms import (
     AllocationForm,
+    HistoryFilterForm,
     PlanCompareForm,
     PlanCopyForm,
     PlanCreateForm,
@@ -37,7 +39,7 @@ from ..reports.capacity import capacity_panel
 from ..reports.counts import counts_note
 from ..selectors.comparison import compare_plans
 from ..selectors.figures import plan_figures, plans_figures
-from ..selectors.history import plan_history
+from ..selectors.history import filter_saves, plan_history
 from ..selectors.overview import current_plan, plan_sections
 from ..selectors.totals import Figures, plans_totals
 from ..tables import PlanTable
@@ -367,17 +369,31 @@ class PlanCompareView(PilotAccessMixin, TemplateView):
 
 
 class PlanHistoryView(PlanMixin, TemplateView):
-    """Who changed what and when in the plan; a line can be restored to an earlier state."""
+    """Who changed what and when in the plan, one entry per save, filtered by line, user and
+    days; a line (with its parts) can be restored to its values before or after a save."""
 
     template_name = "staffing/history.html"
-    paginate_by = 50
+    paginate_by = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         editable = self.can_edit and not self.plan.is_locked
-        entries = plan_history(self.plan, can_restore=editable)
-        page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
-        context.update(page=page, entries=page.object_list, editable=editable)
+        found = plan_history(self.plan, can_restore=editable)
+        filters = {key: value for key, value in self.request.GET.items() if key != "page"}
+        form = HistoryFilterForm(filters or None, lines=found.lines, users=found.users)
+        saves = found.saves
+        if form.is_bound and form.is_valid():
+            saves = filter_saves(saves, **form.cleaned_data)
+        page = Paginator(saves, self.paginate_by).get_page(self.request.GET.get("page"))
+        found.offer_restores(page.object_list)
+        context.update(
+            page=page,
+            saves=page.object_list,
+            editable=editable,
+            form=form,
+            query=urlencode(filters),
+            filtered=form.is_bound and form.is_valid(),
+        )
         return context
 
 

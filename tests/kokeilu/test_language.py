@@ -36,3 +36,14 @@ def test_pagination_and_history_actions_are_translated(language, expected):
         assert [gettext(s) for s in ("next", "previous", "Created", "Changed", "Deleted")] == (
             expected
         )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fi", "2.12.2026 klo 15.08"), ("sv", "2026-12-02 kl. 15:08"), ("en", "2 Dec 2026 at 15:08")],
+)
+def test_a_moment_is_written_with_the_language_s_word_for_at(language, expected):
+    from core.formatting import format_moment
+
+    with translation.override(language):
+        assert format_moment(DAY) == expected

@@ -81,9 +81,10 @@ def editing_requests(world):
             302,
         ),
         "staffing:allocation-restore": (
-            plan_url("staffing:allocation-restore", world, history_id=world.earlier.history_id),
-            405,
-            {"version": line.version},
+            plan_url("staffing:allocation-restore", world, history_id=world.earlier.history_id)
+            + "?state=after",
+            200,  # the confirm step
+            {"version": line.version, "state": "after"},
             302,
         ),
     }
@@ -195,7 +196,8 @@ def test_manager_sees_no_editing_links_on_the_read_pages(client, world):
     assert plan_url("staffing:plan-edit", world) in content
     assert plan_url("staffing:plan-copy", world) in content
     content = client.get(read_url(world, "staffing:plan-history")).content.decode()
-    assert f'data-testid="restore-{world.earlier.history_id}"' in content
+    assert f'data-testid="restore-after-{world.earlier.history_id}"' in content
+    assert f'data-testid="restore-before-{world.earlier.history_id}"' in content
 
 
 APPROVE_REFUSED = {
