@@ -533,6 +533,17 @@ class OrganisationCreateForm(forms.ModelForm):
         pass
 
 
+class PickerDateField(forms.DateField):
+    """A date typed as 1.2.2026 or picked (ISO), shown again to the date picker as ISO."""
+
+    def bound_data(self, data, initial):
+        try:
+            value = self.to_python(data)
+        except ValidationError:
+            return data
+        return value.isoformat() if value else data
+
+
 class HistoryFilterForm(forms.Form):
     """The history page's filters (all optional, from the address): a line, a user and days
     from … to, typed as 1.2.2026 or picked (ISO)."""
@@ -541,14 +552,14 @@ class HistoryFilterForm(forms.Form):
 
     line = forms.TypedChoiceField(label=_("Line"), required=False, coerce=int, empty_value=None)
     user = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(
+    date_from = PickerDateField(
         label=_("From"),
         required=False,
         input_formats=DATE_FORMATS,
         validators=PLANNING_DATE,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    date_to = forms.DateField(
+    date_to = PickerDateField(
         label=_("To"),
         required=False,
         input_formats=DATE_FORMATS,

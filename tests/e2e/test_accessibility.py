@@ -15,7 +15,8 @@ from django.urls import reverse
 from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 from municipalities.models import Pilot
 from servicepoints.models import ServicePoint
-from staffing.models import StaffingPlan
+from staffing import services
+from staffing.models import Allocation, StaffingPlan
 from tests.conftest import ARTIFACTS, BROWSER_WAIT_MS, PASSWORD, load_seeds
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -46,6 +47,14 @@ def restore_role_groups(django_db_blocker):
 def seeds(db):
     load_seeds()
     Pilot.objects.filter(slug=KOKKOLA).update(target_caseload=Decimal("90"))
+    # A copy of the plan with a line edited twice: a history with entries and restores.
+    plan = StaffingPlan.objects.filter(pilot__slug=KOKKOLA).order_by("pk").first()
+    copy = services.plan_copy(plan=plan, name="Historiakopio", kind="scenario", user=None)
+    line = copy.allocations.order_by("position").first()
+    for version, note in ((1, "Tarkistettu"), (2, "Tarkistettu uudelleen")):
+        services.allocation_update(
+            allocation=Allocation.objects.get(pk=line.pk), version=version, user=None, note=note
+        )
 
 
 def page_types(role) -> dict[str, str]:
@@ -55,6 +64,9 @@ def page_types(role) -> dict[str, str]:
     line = plan.allocations.order_by("pk").first()
     point = ServicePoint.objects.filter(pilot__slug=KOKKOLA).order_by("pk").first()
     on_plan = {**pilot, "plan": plan.slug}
+    copy = StaffingPlan.objects.get(pilot__slug=KOKKOLA, name="Historiakopio")
+    on_copy = {**pilot, "plan": copy.slug}
+    edited = Allocation.history.filter(plan_id=copy.pk).order_by("-history_id").first()
     pages = {
         "home": reverse("home"),
         "home-ended": reverse("home") + "?period=ended",
@@ -66,6 +78,7 @@ def page_types(role) -> dict[str, str]:
         "plan-list": reverse("staffing:plan-list", kwargs=pilot),
         "plan-compare": reverse("staffing:plan-compare", kwargs=pilot),
         "plan-history": reverse("staffing:plan-history", kwargs=on_plan),
+        "plan-history-entries": reverse("staffing:plan-history", kwargs=on_copy),
         "statistic-list": reverse("municipalities:statistic-list", kwargs=pilot),
         "servicepoint-list": reverse("servicepoints:servicepoint-list", kwargs=pilot),
         "servicepoint-detail": reverse(
@@ -85,6 +98,11 @@ def page_types(role) -> dict[str, str]:
                 "staffing:allocation-edit", kwargs={**on_plan, "pk": line.pk}
             ),
             "statistics-create": reverse("municipalities:statistics-create", kwargs=pilot),
+            "allocation-restore": reverse(
+                "staffing:allocation-restore",
+                kwargs={**on_copy, "history_id": edited.history_id},
+            )
+            + "?state=before",
             "statistics-import": reverse("municipalities:statistics-import", kwargs=pilot),
             "servicepoint-edit": reverse(
                 "servicepoints:servicepoint-edit", kwargs={**pilot, "point": point.slug}

@@ -213,6 +213,9 @@ def test_filter_by_line_user_and_days(client, world):
     today = everything[0].date.astimezone().date()
     fi = f"{today.day}.{today.month}.{today.year}"
     assert len(found(date_from=fi, date_to=fi)) == 3
+    # The date picker is given the day back as ISO, whichever way it was typed.
+    shown = history(client, world, date_from=fi).content.decode()
+    assert f'name="date_from" id="id_date_from" value="{today.isoformat()}"' in shown
     assert len(found(date_from=today.isoformat())) == 3
     tomorrow = today.replace(year=today.year + 1)
     assert found(date_from=tomorrow.isoformat()) == []
