@@ -191,7 +191,14 @@ class PlanSave:
 
     @property
     def line_ids(self) -> set[int]:
-        return {subject.pk for subject in self.subjects if subject.kind == "line"}
+        """The lines the save wrote (a copy: every line it copied)."""
+        ids = set()
+        for entry in self.save.entries:
+            if entry.kind == "line":
+                ids.add(entry.record.id)
+            elif entry.kind == "part":
+                ids.add(entry.record.allocation_id)
+        return ids
 
 
 def _title(kind: str, action: str, name: str, *, restored: bool = False) -> str:

@@ -92,6 +92,9 @@ def test_a_copy_is_one_entry_copied_from_with_its_lines_counted(client, world):
     assert "Kopioitu suunnitelmasta Suunnitelma 2024, 2 riviä" in content
     english(client)
     assert "Copied from Suunnitelma 2024, 2 lines" in history(client, world, copy).content.decode()
+    copied_line = copy.allocations.get(position=1)
+    by_line = history(client, world, plan=copy, line=copied_line.pk)
+    assert len(by_line.context["saves"]) == 1  # the copy wrote the line
 
 
 def test_every_record_of_a_service_call_carries_one_save_identifier(world):
