@@ -13,9 +13,17 @@ from core.forms import FinnishDecimalField
 from core.permissions import COORDINATORS_GROUP
 from core.validators import PLANNING_DATE
 
-from .area_services import AreaData
+from .area_services import AreaData, SegmentData
 from .division import division_2025, division_area
-from .models import TARGET_CASELOAD_MIN, Municipality, MunicipalityGroup, Pilot, Region
+from .models import (
+    TARGET_CASELOAD_MIN,
+    Measure,
+    Municipality,
+    MunicipalityGroup,
+    Pilot,
+    Region,
+    SegmentTarget,
+)
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 DATE_ERRORS = {"invalid": _("Enter the date as YYYY-MM-DD or d.m.yyyy.")}
@@ -272,3 +280,77 @@ class AreaGroupForm(forms.Form):
             ),
             "members",
         )
+
+
+class SegmentTargetForm(forms.Form):
+    """One client segment's target: its name, the measure counting its clients, the text that
+    finds its "of which" parts, and clients per FTE."""
+
+    name = forms.CharField(
+        label=_("Segment"),
+        max_length=SegmentTarget._meta.get_field("name").max_length,
+        error_messages={"required": _("Name the segment, for example young people.")},
+    )
+    measure = forms.ChoiceField(
+        label=_("Count of its clients"),
+        choices=Measure.choices,
+        initial=Measure.UNEMPLOYED_UNDER_25,
+    )
+    part_label = forms.CharField(
+        label=_("“Of which” parts whose label contains"),
+        max_length=SegmentTarget._meta.get_field("part_label").max_length,
+        error_messages={"required": _("Enter the text of its parts' labels, for example nuor.")},
+    )
+    target_caseload = TargetCaseloadField(label=_("Target caseload"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_caseload"].error_messages["required"] = _(
+            "Enter the target caseload, for example 60."
+        )
+        for name, field in self.fields.items():
+            kind = "form-select" if name == "measure" else "form-control"
+            field.widget.attrs["class"] = f"{kind} {kind}-sm"
+
+
+class BaseSegmentTargetFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        names = set()
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            name = " ".join((form.cleaned_data.get("name") or "").split()).casefold()
+            if name and name in names:
+                form.add_error("name", _("Another segment has this name."))
+            names.add(name)
+
+    def segments(self) -> list[SegmentData]:
+        """The rows kept (filled in and not marked for removal), as the service takes them."""
+        return [
+            SegmentData(
+                name=" ".join(form.cleaned_data["name"].split()),
+                measure=form.cleaned_data["measure"],
+                part_label=form.cleaned_data["part_label"].strip(),
+                target_caseload=form.cleaned_data["target_caseload"],
+            )
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+
+    @staticmethod
+    def initial_of(pilot: Pilot) -> list[dict]:
+        return [
+            {
+                "name": row.name,
+                "measure": row.measure,
+                "part_label": row.part_label,
+                "target_caseload": row.target_caseload,
+            }
+            for row in pilot.segment_targets.all()
+        ]
+
+
+SegmentTargetFormSet = forms.formset_factory(
+    SegmentTargetForm, formset=BaseSegmentTargetFormSet, extra=1, can_delete=True, max_num=20
+)

@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.history import change_reason
 from core.slugs import unique_slug
 
 from .area_periods import Period, invalid_members, membership_conflicts
-from .models import Municipality, MunicipalityGroup, Pilot, PilotMembership, Region
+from .models import Municipality, MunicipalityGroup, Pilot, PilotMembership, Region, SegmentTarget
 
 SLUG_MAX = Pilot._meta.get_field("slug").max_length
 #: Path segments under /kokeilut/<pilot>/ that must not be mistaken for a pilot's address.
@@ -43,6 +44,20 @@ class AreaData:
     members: Iterable[Municipality] = ()
     coordinators: Iterable = ()
     approvers: Iterable = ()
+
+
+@dataclass(frozen=True)
+class SegmentData:
+    """One client segment's target as the settings form gives it."""
+
+    name: str
+    measure: str
+    part_label: str
+    target_caseload: Decimal
+
+
+#: The change reason recorded on each segment target the settings saved.
+SEGMENT_TARGETS_SET = "segment_targets_set"
 
 
 def _day(value: datetime.date | None) -> str:
@@ -220,3 +235,37 @@ def area_group_create(
     group.save()
     group.members.set(members)
     return group
+
+
+@transaction.atomic
+def segment_targets_set(*, pilot: Pilot, segments: Iterable[SegmentData]) -> list[SegmentTarget]:
+    """The pilot's segment targets become `segments`: a segment is known by its name, so a
+    changed row is updated in place (its history goes on), a new one created and one left out
+    deleted; an unchanged row is not saved again. Each write is recorded with its reason."""
+    Pilot.objects.select_for_update().filter(pk=pilot.pk).exists()
+    current = {row.name.casefold(): row for row in pilot.segment_targets.all()}
+    kept = []
+    for data in segments:
+        row = current.pop(data.name.casefold(), None) or SegmentTarget(pilot=pilot)
+        values = {
+            "name": data.name,
+            "measure": data.measure,
+            "part_label": data.part_label,
+            "target_caseload": data.target_caseload,
+        }
+        if row.pk and all(getattr(row, key) == value for key, value in values.items()):
+            kept.append(row)
+            continue
+        for key, value in values.items():
+            setattr(row, key, value)
+        try:
+            row.full_clean()
+        except ValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        row._change_reason = change_reason(SEGMENT_TARGETS_SET)
+        row.save()
+        kept.append(row)
+    for row in current.values():
+        row._change_reason = change_reason(SEGMENT_TARGETS_SET)
+        row.delete()
+    return kept

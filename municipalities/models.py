@@ -525,6 +525,65 @@ class Measure(models.TextChoices):
     UNEMPLOYED_FOREIGN = "unemployed_foreign", _("unemployed foreign nationals")
 
 
+class SegmentTarget(models.Model):
+    """A pilot's target caseload for one client segment (e.g. young people: 60 clients per FTE).
+
+    The segment's clients are the pilot's count of `measure` (e.g. unemployed under 25) on its
+    latest date; its FTE are the plan's "of which" parts whose label contains `part_label`
+    (e.g. "nuor" finds "joista nuorten osaaja"). Both are computed on the dashboard, never typed.
+    """
+
+    pilot = models.ForeignKey(
+        Pilot, verbose_name=_("pilot"), on_delete=models.CASCADE, related_name="segment_targets"
+    )
+    name = models.CharField(_("segment"), max_length=100, validators=TITLE_VALIDATORS)
+    measure = models.CharField(
+        _("count of the segment's clients"),
+        max_length=30,
+        choices=Measure,
+        help_text=_("The measure counting the segment's clients, e.g. unemployed under 25."),
+    )
+    part_label = models.CharField(
+        _("“of which” parts whose label contains"),
+        max_length=100,
+        validators=TITLE_VALIDATORS,
+        help_text=_("The segment's FTE: the plan's “of which” parts with this text in the label."),
+    )
+    target_caseload = models.DecimalField(
+        _("target caseload"),
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(TARGET_CASELOAD_MIN, message=TARGET_CASELOAD_MESSAGE)],
+        help_text=_(
+            "Clients of the segment per FTE of its parts that the pilot aims not to exceed."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pilot", "name"]
+        verbose_name = _("segment target")
+        verbose_name_plural = _("segment targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pilot", "name"],
+                name="%(app_label)s_%(class)s_unique_name",
+                violation_error_message=_("The pilot already has a segment of this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_caseload__gte=TARGET_CASELOAD_MIN),
+                name="%(app_label)s_%(class)s_target_positive",
+                violation_error_message=TARGET_CASELOAD_MESSAGE,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pilot}: {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("municipalities:area-edit", kwargs={"pilot": self.pilot.slug})
+
+
 class StatisticBase(models.Model):
     date = models.DateField(_("statistics date"), validators=PLANNING_DATE)
     measure = models.CharField(_("measure"), max_length=30, choices=Measure)

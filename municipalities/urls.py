@@ -26,6 +26,7 @@ urlpatterns = [
     path("kunnat/", national.AreaMembersView.as_view(), name="area-members"),
     # Setting the area up (admins; municipalities/views/areas.py).
     path("asetukset/", areas.AreaEditView.as_view(), name="area-edit"),
+    path("asetukset/segmentit/", areas.AreaSegmentsView.as_view(), name="area-segments"),
     path("asetukset/paata/", areas.AreaEndView.as_view(), name="area-end"),
     path("asetukset/ryhmat/uusi/", areas.AreaGroupCreateView.as_view(), name="area-group-create"),
 ]

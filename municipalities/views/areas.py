@@ -21,7 +21,7 @@ from core.forms import add_service_error
 from core.permissions import AdminRequiredMixin, is_admin
 
 from .. import area_services
-from ..area_forms import AreaEndForm, AreaForm, AreaGroupForm
+from ..area_forms import AreaEndForm, AreaForm, AreaGroupForm, SegmentTargetFormSet
 from ..models import Municipality, Pilot
 
 SEARCH = "search"
@@ -141,7 +141,38 @@ class AreaEditView(PilotFromUrlMixin, AreaFormMixin, FormView):
             self.pilot.history.select_related("history_user").order_by("-history_date")[:20]
         )
         context["groups"] = list(self.pilot.groups.prefetch_related("members").order_by("name"))
+        if "segment_formset" not in context:
+            context["segment_formset"] = SegmentTargetFormSet(
+                initial=SegmentTargetFormSet.initial_of(self.pilot), prefix="segments"
+            )
         return context
+
+
+class AreaSegmentsView(AreaEditView):
+    """The targets per client segment, a form of their own on the set-up page (next to the
+    pilot's target): saved apart from the area, so a search of members never loses them."""
+
+    def post(self, request, *args, **kwargs):
+        formset = SegmentTargetFormSet(request.POST, prefix="segments")
+        if formset.is_valid():
+            try:
+                area_services.segment_targets_set(pilot=self.pilot, segments=formset.segments())
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+            else:
+                messages.success(request, _("The segment targets were saved."))
+                url = reverse("municipalities:area-edit", kwargs={"pilot": self.pilot.slug})
+                return HttpResponseRedirect(f"{url}#segments")
+        context = self.get_context_data(form=self.get_form(), segment_formset=formset)
+        return self.render_to_response(context)
+
+    def get_form(self, form_class=None):
+        # The area's own form is shown unbound (as saved); only the segments were posted.
+        return AreaForm(initial=self.get_initial())
+
+    def get(self, request, *args, **kwargs):
+        url = reverse("municipalities:area-edit", kwargs={"pilot": self.pilot.slug})
+        return HttpResponseRedirect(f"{url}#segments")
 
 
 class AreaGroupCreateView(PilotFromUrlMixin, AdminRequiredMixin, FormView):

@@ -24,10 +24,12 @@ from municipalities.models import Measure, PilotStatistic
 from ..caseload import Caseload, CaseloadStatus
 from ..models import DeclaredFigure, Organisation
 from ..rounding import DEFAULT_STEP
+from ..segments import SegmentCaseload, segment_caseloads
 from ..selectors.declared import reconcile_pilot
 from ..selectors.figures import OrganisationCaseload, PlanFigures, UnitRow, plan_figures
 from ..selectors.lines import plan_line_roles, plan_parts, service_need_catalogue
 from ..selectors.pools import plans_pools, pool_splits
+from ..selectors.segments import pilot_segments
 from ..selectors.statistics import (
     Statistics,
     pilot_level_statistics,
@@ -86,6 +88,55 @@ def unit_definitions(dashboard: PlanDashboard) -> list[str]:
     return lines
 
 
+def segment_rows(dashboard: PlanDashboard) -> list[dict]:
+    """Each client segment in words: its count named with measure and date, or that none
+    exists, and its definition (numerator ÷ denominator) beside the figures."""
+    rows = []
+    for result in dashboard.segments:
+        segment = result.segment
+        measure = str(MEASURE_LABELS.get(segment.measure, segment.measure))
+        denominator = ngettext(
+            "FTE of the %(parts)s “of which” part whose label contains “%(text)s”",
+            "FTE of the %(parts)s “of which” parts whose label contains “%(text)s”",
+            result.parts,
+        ) % {"parts": result.parts, "text": segment.part_label}
+        if result.clients is None:
+            clients_text = gettext("No count of “%(measure)s” yet") % {"measure": measure}
+            definition = gettext(
+                "%(segment)s: no caseload, since there is no count of “%(measure)s”."
+            ) % {"segment": segment.name, "measure": measure}
+        else:
+            clients_text = ngettext(
+                "%(measure)s on %(date)s (%(count)s municipality counted)",
+                "%(measure)s on %(date)s (%(count)s municipalities counted)",
+                result.municipalities_counted,
+            ) % {
+                "measure": capfirst(measure),
+                "date": date_format(result.counted_on, "j.n.Y"),
+                "count": result.municipalities_counted,
+            }
+            definition = gettext(
+                "%(segment)s caseload = %(measure)s on %(date)s ÷ %(denominator)s."
+            ) % {
+                "segment": capfirst(segment.name),
+                "measure": measure,
+                "date": date_format(result.counted_on, "j.n.Y"),
+                "denominator": denominator,
+            }
+        status = result.caseload.status if result.caseload else None
+        rows.append(
+            {
+                "result": result,
+                "name": segment.name,
+                "clients_text": clients_text,
+                "status": caseload_status_text(status) if status else gettext("no count"),
+                "status_code": status or "no_count",
+                "definition": definition,
+            }
+        )
+    return rows
+
+
 def caseload_status_text(status) -> str:
     return str(CASELOAD_STATUS.get(status, ""))
 
@@ -119,6 +170,8 @@ class PlanDashboard:
     #: Every count of the pilot's members (`selectors.statistics.pilot_statistics`), loaded
     #: once for the figures, the reconciliation, the timeline and the capacity panel.
     statistics: Statistics = field(default_factory=dict, repr=False)
+    #: The caseload of each client segment the pilot has a target for (`staffing.segments`).
+    segments: tuple[SegmentCaseload, ...] = ()
 
     @property
     def caseload(self) -> Caseload:
@@ -166,6 +219,7 @@ def plan_dashboard(plan, *, plans=None) -> PlanDashboard:
     served = served_totals(plan)
     organisations = ordered_organisations(figures.organisations, served.first_position)
     by_kind = fte_by_organisation_kind(figures.totals, figures.organisations)
+    parts = plan_parts(plan)
     return PlanDashboard(
         figures=figures,
         fte_by_kind=tuple(sorted(by_kind.items(), key=lambda item: kind_order(item[0]))),
@@ -173,7 +227,7 @@ def plan_dashboard(plan, *, plans=None) -> PlanDashboard:
         matrix=staffing_matrix(
             figures,
             catalogue=catalogue,
-            parts=plan_parts(plan),
+            parts=parts,
             roles=plan_line_roles(plan),
             organisations=organisations,
             declared=declared,
@@ -192,6 +246,13 @@ def plan_dashboard(plan, *, plans=None) -> PlanDashboard:
         timeline=tuple(totals_by_date(statistics, plan.statistics_measure)),
         pilot_statistics=tuple(pilot_stats),
         statistics=statistics,
+        segments=tuple(
+            segment_caseloads(
+                segments=pilot_segments(pilot),
+                counts=statistics,
+                parts=[(part.label, part.fte) for part in parts],
+            )
+        ),
     )
 
 
@@ -310,6 +371,7 @@ def page_rows(dashboard: PlanDashboard, capacity: CapacityPanel) -> dict:
         "caseload_status": caseload_status_text(dashboard.caseload.status),
         "reconciliation_summary": reconciliation_summary(dashboard),
         "unit_definitions": unit_definitions(dashboard),
+        "segment_rows": segment_rows(dashboard),
         "pilot_wide_label": str(PILOT_WIDE_LABEL),
         "caseload_definition": caseload_definition(),
         "reconciliation": [reconciliation_row(item) for item in dashboard.declared.figures],

@@ -20,6 +20,7 @@ from .dashboard import (
     area_text,
     caseload_status_text,
     caseload_value,
+    segment_rows,
     unit_definitions,
 )
 
@@ -213,12 +214,45 @@ def _units_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
     return dataset
 
 
+def _segments_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
+    """The caseload of each client segment; no count is an empty cell with the reason."""
+    headers = [
+        gettext("Segment"),
+        gettext("Count of the segment's clients"),
+        gettext("Clients"),
+        gettext("FTE of its “of which” parts"),
+        gettext("Caseload"),
+        gettext("Target"),
+        gettext("Status"),
+    ]
+    dataset = tablib.Dataset(headers=headers, title=gettext("Caseload by segment")[:31])
+    rows = segment_rows(dashboard)
+    for entry in rows:
+        result = entry["result"]
+        dataset.append(
+            [
+                entry["name"],
+                entry["clients_text"],
+                result.clients,
+                result.fte,
+                caseload_value(result.caseload),
+                result.segment.target,
+                entry["status"],
+            ]
+        )
+    empty = [None] * (len(headers) - 1)
+    for entry in rows:
+        dataset.append([entry["definition"], *empty])
+    return dataset
+
+
 EXPORTS = {
     "pools": _pools_dataset,
     "matrix": _matrix_dataset,
     "served": _served_dataset,
     "organisations": _organisations_dataset,
     "units": _units_dataset,
+    "segments": _segments_dataset,
     "capacity": lambda dashboard: capacity_dataset(
         capacity_panel(dashboard.figures, statistics=dashboard.statistics)
     ),

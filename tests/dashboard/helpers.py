@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import openpyxl
 from django.test.utils import CaptureQueriesContext
 
-from municipalities.models import Measure, PilotStatistic
+from municipalities.models import Measure, PilotStatistic, SegmentTarget
 from staffing.models import DeclaredFigure, Organisation
 from tests.factories.municipalities import (
     ClientStatisticFactory,
@@ -176,6 +176,28 @@ def build_pilot(scale, *, target="80"):
         PilotStatistic.objects.create(
             pilot=pilot, date=on, measure=Measure.CLIENTS, value=D(1000), source="Testi"
         )
+    # Client segments: the young have counts (on the last date), immigrants none.
+    for index, municipality in enumerate(municipalities):
+        ClientStatisticFactory(
+            municipality=municipality,
+            date=dates[-1],
+            measure=Measure.UNEMPLOYED_UNDER_25,
+            value=D(5 + index % 3),
+        )
+    SegmentTarget.objects.create(
+        pilot=pilot,
+        name="nuoret",
+        measure=Measure.UNEMPLOYED_UNDER_25,
+        part_label="nuor",
+        target_caseload=D("60"),
+    )
+    SegmentTarget.objects.create(
+        pilot=pilot,
+        name="maahanmuuttajat",
+        measure=Measure.IMMIGRANTS,
+        part_label="maahan",
+        target_caseload=D("80"),
+    )
     old_plan = StaffingPlanFactory(pilot=pilot, statistics_date=dates[0], approved=True)
     plan = StaffingPlanFactory(
         pilot=pilot,
@@ -203,7 +225,10 @@ def build_pilot(scale, *, target="80"):
                 else None,
                 serves_group=group if index % 4 == 0 else None,
             )
-            AllocationPartFactory(allocation=line, fte=D("0.5"))
+            if index % 3:
+                AllocationPartFactory(allocation=line, fte=D("0.5"))
+            else:  # the young's parts: the segment's FTE
+                AllocationPartFactory(allocation=line, fte=D("0.5"), label="josta nuoret")
     pools = [ResourcePoolFactory(plan=plan, amount=amount) for amount in (D("5.05"), D("2.0"))]
     metric = DeclaredFigure.Metric
     figures = [
