@@ -74,6 +74,12 @@ ERRORS = {
     ),
 }
 _SHARES = {"share", "rate"}
+#: What a serving unit's planned FTE is (the panel says it too, under its heading).
+CAPACITY_DEFINITION_UNITS = _(
+    "A serving unit's planned client-work FTE = its own client-work FTE + its share of the "
+    "pilot-wide client-work FTE, shared among the units in proportion to their clients by the "
+    "largest remainder method, as for the caseloads."
+)
 
 
 def assumption_text(assumption: Assumption) -> str:
@@ -107,6 +113,9 @@ class PanelRow:
     gap_percent: Decimal | None
     error: str | None
     assumptions: tuple[tuple[str, Decimal], ...]
+    #: A unit's planned client-work FTE as own + share of the pilot-wide (None: the pilot).
+    own: Decimal | None = None
+    shared: Decimal | None = None
 
     @cached_property
     def shown(self) -> dict:
@@ -117,6 +126,10 @@ class PanelRow:
             "required": format_fte(self.required),
             "gap": f"{'+' if gap is not None and gap > 0 else ''}{format_fte(gap)}",
             "gap_percent": "–" if self.gap_percent is None else format_percent(self.gap_percent),
+            "planned_parts": ""
+            if self.own is None
+            else gettext("%(own)s own + %(shared)s share")
+            % {"own": format_fte(self.own), "shared": format_fte(self.shared)},
             "assumptions": [(text, format_number(value, 0)) for text, value in self.assumptions],
         }
 
@@ -139,7 +152,17 @@ class CapacityPanel:
 
 def _panel_row(row: CapacityRow) -> PanelRow:
     if row.error is not None:
-        return PanelRow(row.label, row.planned, None, None, None, error_text(row.error), ())
+        return PanelRow(
+            row.label,
+            row.planned,
+            None,
+            None,
+            None,
+            error_text(row.error),
+            (),
+            own=row.own,
+            shared=row.shared,
+        )
     share = row.gap.share
     return PanelRow(
         label=row.label,
@@ -149,6 +172,8 @@ def _panel_row(row: CapacityRow) -> PanelRow:
         gap_percent=None if share is None else share.rounded(step=Decimal("0.001")) * 100,
         error=None,
         assumptions=tuple((assumption_text(a), a.value) for a in row.assumptions),
+        own=row.own,
+        shared=row.shared,
     )
 
 
@@ -231,14 +256,29 @@ def capacity_dataset(panel: CapacityPanel) -> tablib.Dataset:
         gettext("Gap, FTE"),
         gettext("Gap as a share"),
         gettext("Assumptions"),
+        gettext("Own client-work FTE"),
+        gettext("Share of the pilot-wide client-work FTE"),
     ]
     dataset = tablib.Dataset(headers=headers, title=gettext("Required capacity")[:31])
     for row in (panel.pilot, *panel.units) if panel.pilot else ():
         notes = "; ".join(text for text, _value in row.assumptions) or row.error or ""
-        dataset.append([row.label, row.planned, row.required, row.gap, row.gap_percent, notes])
+        dataset.append(
+            [
+                row.label,
+                row.planned,
+                row.required,
+                row.gap,
+                row.gap_percent,
+                notes,
+                row.own,
+                row.shared,
+            ]
+        )
+    empty = [None] * (len(headers) - 2)
     if panel.rules is not None:
-        dataset.append([gettext("Rule set"), None, None, None, None, panel.rules.name])
-        dataset.append([gettext("Source"), None, None, None, None, panel.rules.source_url])
+        dataset.append([gettext("Rule set"), *empty[:4], panel.rules.name, None, None])
+        dataset.append([gettext("Source"), *empty[:4], panel.rules.source_url, None, None])
         for label, value in panel.rule_values:
-            dataset.append([label, None, None, None, None, value])
+            dataset.append([label, *empty[:4], value, None, None])
+    dataset.append([str(CAPACITY_DEFINITION_UNITS), *empty, None])
     return dataset

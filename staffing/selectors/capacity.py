@@ -69,6 +69,11 @@ class CapacityRow:
     gap: CapacityGap | None
     error: CapacityError | None
     assumptions: tuple[Assumption, ...]
+    #: A serving unit's planned client-work FTE in its two parts: its own lines' and its share
+    #: of the pilot-wide client-work FTE (`PlanFigures.units`, shared as for the caseloads).
+    #: None for the pilot's row, whose planned FTE is all of it.
+    own: Decimal | None = None
+    shared: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -141,13 +146,16 @@ def _required(statistics, on, members, rules, month, shares):
     return result, extra + result.assumptions
 
 
-def _row(label, planned, statistics, on, members, rules, month, shares) -> CapacityRow:
+def _row(
+    label, planned, statistics, on, members, rules, month, shares, *, own=None, shared=None
+) -> CapacityRow:
+    parts = {"own": own, "shared": shared}
     try:
         result, assumptions = _required(statistics, on, members, rules, month, shares)
     except CapacityError as error:
-        return CapacityRow(label, planned, None, None, error, ())
+        return CapacityRow(label, planned, None, None, error, (), **parts)
     gap = capacity_gap(required=result.fte, planned=planned)
-    return CapacityRow(label, planned, result, gap, None, assumptions)
+    return CapacityRow(label, planned, result, gap, None, assumptions, **parts)
 
 
 def plan_capacity(
@@ -197,14 +205,18 @@ def plan_capacity(
         rules_month=month,
         pilot=_row(str(pilot), planned, *args, members, applied, month, shares),
         units=[
+            # A unit's clients also meet the pilot-wide staff: it is held against its own
+            # client-work FTE plus its share of theirs, the comparable caseload's denominator.
             _row(
                 unit.label,
-                unit.figures.client_work_fte,
+                unit.total_client_work_fte,
                 *args,
                 [m.pk for m in unit.municipalities],
                 applied,
                 month,
                 shares,
+                own=unit.own_client_work_fte,
+                shared=unit.shared_client_work_fte,
             )
             for unit in figures.units
         ],

@@ -97,10 +97,21 @@ def capacity_row(row, total=False, kind=""):
         label,
     )
     shown = row.shown
+    planned = format_html(
+        '<td class="num" data-testid="capacity-planned">{}{}</td>',
+        shown["planned"],
+        format_html(
+            '<br><span class="small text-body-secondary text-nowrap" '
+            'data-testid="capacity-planned-parts">{}</span>',
+            shown["planned_parts"],
+        )
+        if shown["planned_parts"]
+        else "",
+    )
     if row.error:
         cells = format_html(
-            '<td colspan="2" class="num">{}</td><td colspan="3" class="small text-danger">{}</td>',
-            shown["planned"],
+            '<td class="num">–</td>{}<td colspan="3" class="small text-danger">{}</td>',
+            planned,
             row.error,
         )
     else:
@@ -110,11 +121,11 @@ def capacity_row(row, total=False, kind=""):
             shown["assumptions"],
         )
         cells = format_html(
-            '<td class="num" data-testid="capacity-required">{}</td><td class="num">{}</td>'
+            '<td class="num" data-testid="capacity-required">{}</td>{}'
             '<td class="num{}" data-testid="capacity-gap">{}</td><td class="num">{}</td>'
             '<td class="small"><ul class="list-unstyled mb-0">{}</ul></td>',
             shown["required"],
-            shown["planned"],
+            planned,
             " figure-over" if row.gap is not None and row.gap > 0 else "",
             shown["gap"],
             shown["gap_percent"],

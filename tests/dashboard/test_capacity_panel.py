@@ -53,8 +53,51 @@ def test_the_export_has_each_row_and_the_rule_set(seeded, client, manager):
     url = reverse("staffing:pilot-dashboard", kwargs={"pilot": KOKKOLA})
     rows = csv_rows(client.get(url, {"_export": "csv", "table": "capacity"}))
     panel = _panel()
-    assert len(rows) == 1 + 1 + len(panel.units) + 2 + len(panel.rule_values)
+    # header, the pilot, the units, rule set and source, its values, the definition
+    assert len(rows) == 1 + 1 + len(panel.units) + 2 + len(panel.rule_values) + 1
     assert rows[1][2] == str(panel.pilot.required)
+    # Each unit's planned FTE in its two parts: own + share of the pilot-wide.
+    for row, unit in zip(rows[2 : 2 + len(panel.units)], panel.units, strict=True):
+        assert row[0] == unit.label
+        assert Decimal(row[6]) + Decimal(row[7]) == Decimal(row[1]) == unit.planned
+    assert "largest remainder" in rows[-1][0] or "suurimman jäännöksen" in rows[-1][0]
+
+
+def test_a_unit_is_held_against_its_own_plus_its_share_of_the_pilot_wide_fte(
+    seeded, client, manager
+):
+    """The same apportionment as the comparable caseloads: the planned FTE of a unit is the
+    caseload's denominator, so 1975 clients ÷ Kokkola's planned FTE is the unit's 105,3."""
+    figures = plan_figures(StaffingPlan.objects.get(pilot__slug=KOKKOLA, slug=PLAN))
+    panel = capacity_panel(figures)
+    assert [row.label for row in panel.units] == [unit.label for unit in figures.units]
+    for row, unit in zip(panel.units, figures.units, strict=True):
+        assert row.own == unit.own_client_work_fte
+        assert row.shared == unit.shared_client_work_fte
+        assert row.planned == row.own + row.shared == unit.caseload.client_work_fte
+        # the gap is of the unrounded figures, each shown to 0,1
+        assert abs(row.gap - (row.required - row.planned)) <= Decimal("0.1")
+    shares = figures.unit_shares
+    assert sum(row.shared for row in panel.units) == shares.pilot_wide_fte - shares.unshared_fte
+    assert shares.pilot_wide_fte > 0
+    assert sum(row.planned for row in panel.units) == panel.pilot.planned
+    kokkola = panel.units[0]
+    assert kokkola.label == "Kokkola"
+    assert (figures.units[0].caseload.clients / kokkola.planned).quantize(Decimal("0.1")) == (
+        Decimal("105.3")
+    )
+    # The page shows both parts and says what the planned FTE is.
+    client.force_login(manager)
+    client.cookies["django_language"] = "en"
+    content = client.get(reverse("staffing:pilot-dashboard", kwargs={"pilot": KOKKOLA})).content
+    rows = table(content, "capacity-table")
+    with translation.override("en"):
+        assert texts(rows[1])[2] == (
+            f"{format_fte(kokkola.planned)} {format_fte(kokkola.own)} own + "
+            f"{format_fte(kokkola.shared)} share"
+        )
+    definition = content.decode().split('data-testid="capacity-definition"')[1].split("</p>")[0]
+    assert "its own client-work FTE + its share of the pilot-wide client-work FTE" in definition
 
 
 @pytest.mark.parametrize(("who", "status"), [("own", 200), ("stranger", 404), ("manager", 403)])
