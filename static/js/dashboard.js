@@ -25,6 +25,40 @@
 
   var charts = [];
 
+  // The value of each bar (of each stack, for a stacked chart) printed above it, so the
+  // numbers can be read off the chart on paper too.
+  var valueLabels = {
+    id: "valueLabels",
+    afterDatasetsDraw: function (chart, _args, options) {
+      var ctx = chart.ctx;
+      var bars = chart.data.datasets
+        .map(function (dataset, index) { return { dataset: dataset, meta: chart.getDatasetMeta(index) }; })
+        .filter(function (item) { return item.meta.type === "bar" && !item.meta.hidden; });
+      if (!bars.length) { return; }
+      ctx.save();
+      ctx.font = "bold " + Chart.defaults.font.size + "px " + Chart.defaults.font.family;
+      ctx.fillStyle = "#212529";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "bottom";
+      chart.data.labels.forEach(function (_label, index) {
+        var total = 0, top = null, x = null, any = false;
+        bars.forEach(function (item) {
+          var value = item.dataset.data[index];
+          var element = item.meta.data[index];
+          if (value === null || value === undefined || !element) { return; }
+          any = true;
+          total += Number(value);
+          x = element.x;
+          top = top === null ? element.y : Math.min(top, element.y);
+        });
+        if (!any || top === null) { return; }
+        ctx.fillText(format(total, options.digits), x, top - 2);
+      });
+      ctx.restore();
+    }
+  };
+  Chart.register(valueLabels);
+
   var fteCanvas = document.getElementById("chart-fte");
   if (fteCanvas && data.fte.labels.length) {
     charts.push(new Chart(fteCanvas, {
@@ -40,11 +74,13 @@
         })
       },
       options: {
+        layout: { padding: { top: 14 } },
         scales: {
           x: { stacked: true },
           y: { stacked: true, beginAtZero: true, title: { display: true, text: data.fte.axis } }
         },
         plugins: {
+          valueLabels: { digits: 2 },
           legend: { position: "bottom", labels: { boxWidth: 12 } },
           tooltip: { callbacks: { label: function (context) {
             return context.dataset.label + ": " + format(context.parsed.y, 2);
@@ -79,8 +115,10 @@
     charts.push(new Chart(unitCanvas, {
       data: { labels: data.units.labels, datasets: datasets },
       options: {
+        layout: { padding: { top: 14 } },
         scales: { y: { beginAtZero: true, title: { display: true, text: data.units.axis } } },
         plugins: {
+          valueLabels: { digits: 1 },
           legend: { position: "bottom", labels: { boxWidth: 12 } },
           tooltip: { callbacks: { label: function (context) {
             return context.dataset.label + ": " + format(context.parsed.y, 1);
@@ -167,7 +205,21 @@
   // Charts drawn for the screen keep their width on paper unless resized for print.
   function forPrint(printing) {
     showNumbers(printing);
-    charts.forEach(function (chart) { chart.resize(); });
+    charts.forEach(function (chart) {
+      // On paper the FTE chart's legend goes beside it: below, it took the bars' height.
+      if (chart.canvas.id === "chart-fte") {
+        var legend = chart.options.plugins.legend;
+        legend.position = printing ? "right" : "bottom";
+        legend.maxWidth = printing ? Math.round(chart.canvas.parentNode.clientWidth * 0.45) : undefined;
+        legend.labels.font = printing ? { size: 10 } : undefined;
+        legend.labels.boxWidth = printing ? 8 : 12;
+        chart.update();
+      }
+      // Axis titles in smaller type on paper, so a long one fits the chart's height.
+      var y = chart.options.scales && chart.options.scales.y;
+      if (y && y.title) { y.title.font = printing ? { size: 9 } : undefined; chart.update(); }
+      chart.resize();
+    });
   }
   window.addEventListener("beforeprint", function () { forPrint(true); });
   window.addEventListener("afterprint", function () { forPrint(false); });

@@ -112,14 +112,54 @@ def test_manager_reads_home_and_dashboards(page, login, screenshot, manager, liv
     assert_only_local_requests(page, live_server.url)
 
 
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def print_pdf(page, url: str) -> bytes:
+    """The page printed as the steering group prints it: A4 landscape, with backgrounds."""
+    page.emulate_media(media="screen")
+    page.goto(url)
+    charts_ready(page)
+    page.emulate_media(media="print")
+    return page.pdf(format="A4", landscape=True, print_background=True)
+
+
+@pytest.mark.parametrize("pilot", ["kokkolan-seutu", "jokilaaksot"])
+def test_each_seed_dashboard_prints_on_four_pages_at_most_and_its_summary_on_one(
+    page, login, manager, live_server, seeds, pilot
+):
+    """The charts sized for paper (taller, the values on the bars) still leave the full
+    dashboard on four A4 landscape pages, and the summary on one."""
+    login("johtaja")
+    ARTIFACTS.mkdir(exist_ok=True)
+    full = print_pdf(page, f"/kokeilut/{pilot}/")
+    (ARTIFACTS / f"dashboard-{pilot}-print.pdf").write_bytes(full)
+    # Each chart on paper: drawn at the printed size, not squeezed to the screen's.
+    for chart in ("fte", "units"):
+        box = page.get_by_test_id(f"chart-{chart}").bounding_box()
+        assert box["height"] >= 200, (chart, box)  # 62 mm at 96 px per inch is 234 px
+    assert 2 <= pdf_pages(full) <= 4, pdf_pages(full)
+    summary = print_pdf(page, f"/kokeilut/{pilot}/?tiivistelma=1")
+    assert pdf_pages(summary) == 1
+    assert_only_local_requests(page, live_server.url)
+
+
 def test_dashboard_prints_on_a4_landscape(page, login, manager, live_server, seeds):
     login("johtaja")
     page.goto("/kokeilut/kokkolan-seutu/")
     charts_ready(page)
     page.emulate_media(media="print")
-    # Each chart's numbers are printed below it, though closed on the screen.
-    for chart in ("fte", "units", "timeline"):
-        expect(page.get_by_test_id(f"chart-{chart}-table")).to_be_visible()
+    # The charts' numbers on paper: the timeline's table below it, though closed on the
+    # screen; the FTE and unit charts carry their values on the bars and point to the
+    # matrix and the units' table, which print the same numbers in full.
+    expect(page.get_by_test_id("chart-timeline-table")).to_be_visible()
+    for chart in ("fte", "units"):
+        expect(page.get_by_test_id(f"chart-{chart}-table")).not_to_be_visible()
+        expect(page.get_by_test_id(f"chart-{chart}-note")).to_be_visible()
+    page.emulate_media(media="screen")
+    expect(page.get_by_test_id("chart-fte-note")).not_to_be_visible()
+    page.emulate_media(media="print")
     # Navigation, buttons and export links are not printed.
     assert not page.locator("nav.navbar").is_visible()
     assert not page.get_by_test_id("print").is_visible()
@@ -128,8 +168,8 @@ def test_dashboard_prints_on_a4_landscape(page, login, manager, live_server, see
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = page.pdf(format="A4", landscape=True, prefer_css_page_size=True)
     (ARTIFACTS / "dashboard-kokkola.pdf").write_bytes(pdf)
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    assert 2 <= pages <= 8, pages
+    pages = pdf_pages(pdf)
+    assert 2 <= pages <= 4, pages
     # A4 landscape: 842 × 595 points.
     sizes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf))
     assert {(round(float(w)), round(float(h))) for w, h in sizes} == {(842, 595)}
@@ -156,9 +196,10 @@ def test_chart_numbers_close_again_after_printing(page, login, manager, live_ser
     charts_ready(page)
     page.locator("#charts details summary").nth(1).click()
     page.emulate_media(media="print")
-    expect(page.get_by_test_id("chart-fte-table")).to_be_visible()
+    expect(page.get_by_test_id("chart-timeline-table")).to_be_visible()
     page.emulate_media(media="screen")
     # The ones closed on the screen close again; the one the reader opened stays open.
+    expect(page.get_by_test_id("chart-timeline-table")).not_to_be_visible()
     expect(page.get_by_test_id("chart-fte-table")).not_to_be_visible()
     expect(page.get_by_test_id("chart-units-table")).to_be_visible()
 
