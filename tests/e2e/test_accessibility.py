@@ -237,3 +237,59 @@ def test_every_page_type_has_no_axe_violation_and_fits(
     finally:
         context.close()
     assert failures == [], f"{len(failures)} problems:\n" + "\n".join(failures)
+
+
+BUTTONS_OUTSIDE = """() => {
+    const width = document.documentElement.clientWidth;
+    const outside = [];
+    const buttons = document.querySelectorAll(
+        "[data-testid^=edit-line-], [data-testid^=delete-line-]");
+    for (const button of buttons) {
+        const box = button.getBoundingClientRect();
+        const scroller = button.closest(".table-responsive");
+        const frame = scroller ? scroller.getBoundingClientRect() : {left: 0, right: width};
+        // In the window, and in sight in the table's own box (not scrolled out of it).
+        if (box.width === 0 || box.left < Math.max(0, frame.left) - 1
+            || box.right > Math.min(width, frame.right) + 1) {
+            outside.push(`${button.dataset.testid}: ${Math.round(box.left)}–`
+                         + `${Math.round(box.right)} px, box ${Math.round(frame.left)}–`
+                         + `${Math.round(frame.right)} px`);
+        }
+    }
+    return {count: buttons.length, outside: outside.slice(0, 6)};
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_editor_of_a_draft_shows_every_rows_edit_and_remove_buttons(
+    chromium_browser, live_server, seeds, admin_user, width
+):
+    """A draft copied from Kokkola's plan, at 1 366 px (beside the totals) and at 390 px (the
+    table scrolls in its own box): every line's Edit and Remove are wholly in sight, and the
+    page is no wider than the window. At 1 366 px they were cut off at the column's edge."""
+    from staffing.services.plans import plan_copy
+
+    source = StaffingPlan.objects.get(pilot__slug=KOKKOLA, slug="henkilostosuunnitelma")
+    draft = plan_copy(plan=source, user=admin_user, name="Luonnos", kind=StaffingPlan.Kind.PLAN)
+    assert draft.status == StaffingPlan.Status.DRAFT
+    context = chromium_browser.new_context(
+        base_url=live_server.url, viewport={"width": WIDTHS[width], "height": 900}, locale="fi-FI"
+    )
+    context.set_default_timeout(BROWSER_WAIT_MS)
+    page = context.new_page()
+    try:
+        page.goto(reverse("login"))
+        page.fill("input[name=username]", admin_user.get_username())
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]:not([name=language])")
+        page.wait_for_load_state("networkidle")
+        page.goto(reverse("staffing:plan-edit", kwargs={"pilot": KOKKOLA, "plan": draft.slug}))
+        page.wait_for_load_state("networkidle")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"editor-draft-{width}.png"))
+        found = page.evaluate(BUTTONS_OUTSIDE)
+        assert found["count"] == 2 * draft.allocations.count() > 0
+        assert found["outside"] == []
+        assert overflow(page) == []
+    finally:
+        context.close()
