@@ -104,7 +104,7 @@ def segment_rows(dashboard: PlanDashboard) -> list[dict]:
             clients_text = gettext("No count of “%(measure)s” yet") % {"measure": measure}
             definition = gettext(
                 "%(segment)s: no caseload, since there is no count of “%(measure)s”."
-            ) % {"segment": segment.name, "measure": measure}
+            ) % {"segment": capfirst(segment.name), "measure": measure}
         else:
             clients_text = ngettext(
                 "%(measure)s on %(date)s (%(count)s municipality counted)",

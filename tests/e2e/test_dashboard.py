@@ -138,7 +138,7 @@ def test_each_seed_dashboard_prints_on_four_pages_at_most_and_its_summary_on_one
     # Each chart on paper: drawn at the printed size, not squeezed to the screen's.
     for chart in ("fte", "units"):
         box = page.get_by_test_id(f"chart-{chart}").bounding_box()
-        assert box["height"] >= 200, (chart, box)  # 62 mm at 96 px per inch is 234 px
+        assert box["height"] >= 200, (chart, box)  # 55 mm at 96 px per inch is 208 px
     assert 2 <= pdf_pages(full) <= 4, pdf_pages(full)
     summary = print_pdf(page, f"/kokeilut/{pilot}/?tiivistelma=1")
     assert pdf_pages(summary) == 1
