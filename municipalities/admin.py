@@ -14,6 +14,7 @@ from .models import (
     PilotStatistic,
     PilotSuccession,
     Region,
+    SegmentTarget,
     ServiceProduction,
     SubRegion,
 )
@@ -145,3 +146,13 @@ class ServiceProductionAdmin(SimpleHistoryAdmin):
     list_select_related = ["pilot", "producer", "recipient"]
     search_fields = ["description", "note", "producer__name_fi", "recipient__name_fi"]
     autocomplete_fields = ["producer", "recipient"]
+
+
+@admin.register(SegmentTarget)
+class SegmentTargetAdmin(SimpleHistoryAdmin):
+    """Also set in the area's settings page, beside the pilot's own target."""
+
+    list_display = ["pilot", "name", "measure", "part_label", "target_caseload"]
+    list_filter = ["pilot", "measure"]
+    list_select_related = ["pilot"]
+    search_fields = ["pilot__name", "name", "part_label"]

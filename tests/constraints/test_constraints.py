@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import translation
 
-from municipalities.models import PilotSuccession
+from municipalities.models import PilotSuccession, SegmentTarget
 from staffing.models import Allocation, AllocationPart, PilotOrganisation
 from tests.factories.municipalities import (
     ClientStatisticFactory,
@@ -106,6 +106,16 @@ def _self_succession():
     return row
 
 
+def _segment_target():
+    return SegmentTarget.objects.create(
+        pilot=PilotFactory(),
+        name="nuoret",
+        measure="unemployed_under_25",
+        part_label="nuor",
+        target_caseload=D("60"),
+    )
+
+
 CASES = [
     # --- municipalities ------------------------------------------------------------------
     Case(
@@ -152,6 +162,17 @@ CASES = [
     Case(
         "municipalities_pilot_target_positive",
         lambda: copy_of(PilotFactory(), name="Toinen", slug="toinen", target_caseload=D("0")),
+        "The target caseload must be greater than zero.",
+        field="target_caseload",
+    ),
+    Case(
+        "municipalities_segmenttarget_unique_name",
+        lambda: copy_of(_segment_target()),
+        "The pilot already has a segment of this name.",
+    ),
+    Case(
+        "municipalities_segmenttarget_target_positive",
+        lambda: copy_of(_segment_target(), name="toinen", target_caseload=D("0")),
         "The target caseload must be greater than zero.",
         field="target_caseload",
     ),

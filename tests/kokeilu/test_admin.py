@@ -1,14 +1,28 @@
 """The admin works for every model: list, search, add and change pages, with the seeds loaded."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+
+from municipalities.models import Measure, Pilot, SegmentTarget
 
 PROJECT_APPS = {"municipalities", "staffing", "servicepoints"}
 MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS),
     key=lambda model: model._meta.label,
 )
+#: Models the seeds hold no row of (the source documents set no segment target): one is made.
+NOT_IN_SEEDS = {
+    SegmentTarget: lambda: SegmentTarget.objects.create(
+        pilot=Pilot.objects.get(slug="kokkolan-seutu"),
+        name="nuoret",
+        measure=Measure.UNEMPLOYED_UNDER_25,
+        part_label="nuor",
+        target_caseload=Decimal("60"),
+    ),
+}
 
 
 @pytest.fixture
@@ -42,7 +56,7 @@ def test_admin_pages_render(seeded_admin, model):
     assert seeded_admin.get(changelist).status_code == 200
     add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
     assert seeded_admin.get(add).status_code == 200
-    instance = model.objects.first()
+    instance = model.objects.first() or (NOT_IN_SEEDS[model]() if model in NOT_IN_SEEDS else None)
     assert instance is not None, f"the seeds hold no {opts.label}"
     change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
     response = seeded_admin.get(change)
