@@ -40,10 +40,24 @@ def test_pagination_and_history_actions_are_translated(language, expected):
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("fi", "2.12.2026 klo 15.08"), ("sv", "2026-12-02 kl. 15:08"), ("en", "2 Dec 2026 at 15:08")],
+    [("fi", "2.12.2026 klo 15.08"), ("sv", "2.12.2026 kl. 15.08"), ("en", "2 Dec 2026 at 15:08")],
 )
 def test_a_moment_is_written_with_the_language_s_word_for_at(language, expected):
     from core.formatting import format_moment
 
     with translation.override(language):
         assert format_moment(DAY) == expected
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_dates_are_written_and_read_as_in_finland_in_finnish_and_swedish(language):
+    """Finland-Swedish writes 2.12.2026 like Finnish (Django's Swedish is Sweden's ISO), and no
+    language here reads 1/2/2026 as January 2nd."""
+    from django import forms
+
+    with translation.override(language):
+        assert date_format(DAY.date(), "SHORT_DATE_FORMAT") == "2.12.2026"
+        field = forms.DateField()
+        assert field.clean("1.2.2026") == datetime.date(2026, 2, 1)
+        with pytest.raises(forms.ValidationError):
+            field.clean("1/2/2026")
