@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from core.forms import add_service_error
-from core.permissions import AdminRequiredMixin, is_admin
+from core.permissions import AdminRequiredMixin, PilotAccessMixin, is_admin
 
 from .. import area_services
 from ..area_forms import AreaEndForm, AreaForm, AreaGroupForm, SegmentTargetFormSet
@@ -175,11 +175,20 @@ class AreaSegmentsView(AreaEditView):
         return HttpResponseRedirect(f"{url}#segments")
 
 
-class AreaGroupCreateView(PilotFromUrlMixin, AdminRequiredMixin, FormView):
-    """A new group of the area's member municipalities."""
+class AreaGroupCreateView(PilotAccessMixin, FormView):
+    """A new group of the area's member municipalities: the area's coordinators plan with
+    them, so they (and admins) may add one; others get 403."""
 
+    edit = True
     form_class = AreaGroupForm
     template_name = "municipalities/area_group_form.html"
+
+    @property
+    def back_url(self) -> str:
+        """Admins came from the set-up page, coordinators from the municipalities page."""
+        if is_admin(self.request.user):
+            return reverse("municipalities:area-edit", kwargs={"pilot": self.pilot.slug})
+        return reverse("municipalities:area-members", kwargs={"pilot": self.pilot.slug})
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "pilot": self.pilot}
@@ -196,13 +205,11 @@ class AreaGroupCreateView(PilotFromUrlMixin, AdminRequiredMixin, FormView):
             add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The group %(name)s was added.") % {"name": group.name})
-        return HttpResponseRedirect(
-            reverse("municipalities:area-edit", kwargs={"pilot": self.pilot.slug}) + "#groups"
-        )
+        return HttpResponseRedirect(f"{self.back_url}#groups")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["pilot"] = self.pilot
+        context["back_url"] = self.back_url
         return context
 
 

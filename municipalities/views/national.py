@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 
 from core.permissions import PilotAccessMixin, reads_everything, visible_pilots
 
-from ..models import Municipality, PilotMembership
+from ..models import Municipality, MunicipalityGroup, PilotMembership
 from ..national import (
     NATIONAL_MEASURES,
     area_members,
@@ -29,6 +29,17 @@ def region_crumbs(pilot) -> list:
         (region.name if region else gettext("No region"), reverse("national-region", args=[code]))
     )
     return crumbs
+
+
+def area_groups(pilot) -> list[tuple[MunicipalityGroup, list[Municipality]]]:
+    """The area's own groupings of its members with their members: two queries, whether it
+    has groups or not."""
+    groups = list(pilot.groups.order_by("name"))
+    members: dict[int, list[Municipality]] = {group.pk: [] for group in groups}
+    pairs = MunicipalityGroup.members.through.objects.filter(municipalitygroup__pilot=pilot)
+    for pair in pairs.select_related("municipality").order_by("municipality__name_fi"):
+        members[pair.municipalitygroup_id].append(pair.municipality)
+    return [(group, members[group.pk]) for group in groups]
 
 
 class AreaMembersView(PilotAccessMixin, TemplateView):
@@ -49,6 +60,7 @@ class AreaMembersView(PilotAccessMixin, TemplateView):
             measures=[(m.value, m.label) for m in NATIONAL_MEASURES],
             nav_active="members",
             breadcrumbs=[*region_crumbs(self.pilot), (self.pilot.display_name, None)],
+            groups=area_groups(self.pilot),
         )
         return context
 

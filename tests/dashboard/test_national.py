@@ -18,7 +18,11 @@ from municipalities.models import (
     Region,
 )
 from tests.dashboard.helpers import body_rows, build_pilot, count_queries, row_named, table, texts
-from tests.factories.municipalities import PilotFactory, PilotMembershipFactory
+from tests.factories.municipalities import (
+    MunicipalityGroupFactory,
+    PilotFactory,
+    PilotMembershipFactory,
+)
 
 D = Decimal
 AREA_START = datetime.date(2025, 1, 1)
@@ -171,7 +175,7 @@ def test_caseload_chart_leaves_out_rows_without_a_caseload():
 
 REGIONS_QUERIES = 10
 REGION_QUERIES = 10
-MEMBERS_QUERIES = 9
+MEMBERS_QUERIES = 11  # with the area's groups and their members
 MUNICIPALITY_QUERIES = 9
 
 
@@ -209,6 +213,10 @@ def test_drill_down_query_counts_are_pinned_and_do_not_grow(db, client, manager)
     # ×20: more areas, and the first area's municipality has more counts and memberships.
     for other in Pilot.objects.exclude(pk=pilot.pk)[:5]:
         PilotMembershipFactory(pilot=other, municipality=municipality)
+    # ×20 groups of the area's members, with all of them each.
+    for index in range(20):
+        group = MunicipalityGroupFactory(pilot=pilot, name=f"Ryhmä {index}")
+        group.members.set(pilot.municipalities.all())
     for day in range(20):
         ClientStatistic.objects.create(
             municipality=municipality,

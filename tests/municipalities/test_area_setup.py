@@ -268,3 +268,39 @@ def test_a_name_of_four_hundred_characters_is_kept_whole(seeded, client, admin_u
     pilot = Pilot.objects.get(slug__startswith="pohjois-pohjanmaan-etelaisten")
     assert pilot.name == name
     assert len(pilot.slug) <= 60
+
+
+def test_the_areas_coordinator_adds_a_group_from_the_municipalities_page(
+    seeded, client, admin_user, coordinator, manager, make_user
+):
+    client.force_login(admin_user)
+    client.post(CREATE, form_data(coordinators=[coordinator.pk]))
+    pilot = Pilot.objects.get(code="44")
+    members_url = reverse("municipalities:area-members", kwargs={"pilot": pilot.slug})
+    url = reverse("municipalities:area-group-create", kwargs={"pilot": pilot.slug})
+    client.force_login(coordinator)
+    page = client.get(members_url).content.decode()
+    assert 'data-testid="group-create-link"' in page and "Ei vielä ryhmiä" in page
+    assert client.get(url).status_code == 200
+    # Members must be the area's: Oulainen (area 32) is refused, and nothing is written.
+    response = client.post(url, {"name": "Pohjoinen", "members": ["977", "563"]})
+    assert response.status_code == 200 and "members" in response.context["form"].errors
+    assert not pilot.groups.exists()
+    response = client.post(url, {"name": "Rannikko", "members": ["208", "483"]})
+    assert response.status_code == 302
+    assert response["Location"] == f"{members_url}#groups"
+    page = client.get(members_url).content.decode()
+    assert "<strong>Rannikko</strong>: Kalajoki, Merijärvi" in page
+    # Readers see the groups without the link, and may not add one.
+    client.force_login(manager)
+    page = client.get(members_url).content.decode()
+    assert "<strong>Rannikko</strong>" in page and 'data-testid="group-create-link"' not in page
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"name": "Manageri", "members": ["977"]}).status_code == 403
+    # A coordinator of another pilot does not even see the area's pages.
+    other = make_user("muu-koordinaattori", groups=[COORDINATORS_GROUP])
+    other_pilot = Pilot.objects.get(slug="kokkolan-seutu")
+    other_pilot.coordinators.add(other)
+    client.force_login(other)
+    assert client.post(url, {"name": "Vieras", "members": ["977"]}).status_code == 404
+    assert list(pilot.groups.values_list("name", flat=True)) == ["Rannikko"]
