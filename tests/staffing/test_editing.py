@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from core.formatting import format_count
 from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 from municipalities.models import ClientStatistic, PilotMembership
 from staffing import services
@@ -835,3 +836,23 @@ def test_full_page_line_form_query_count_is_constant(client, django_assert_num_q
     with django_assert_num_queries(LINE_PAGE_QUERIES):
         response = client.get(plan_url("staffing:allocation-edit", world, pk=world.line.pk))
     assert len(response.context["formset"].forms) == parts + 1
+
+
+@pytest.mark.django_db
+def test_the_totals_card_shows_the_clients_each_organisation_serves_not_a_caseload(client, world):
+    client.force_login(world.coordinator)
+    page = client.get(plan_url("staffing:plan-edit", world)).content
+    rows = table(page, "totals-by-organisation")
+    assert texts(rows[0]) == [
+        "Organisaatio",
+        "HTV",
+        "Asiakastyö",
+        "Sen rivien palvelemat asiakkaat",
+    ]
+    figures = plan_figures(world.plan)
+    by_name = {str(row.organisation): row for row in figures.organisation_caseloads}
+    for row in rows[1:-1]:
+        name, _fte, _cw, clients = texts(row)
+        assert clients == format_count(by_name[name].clients)
+    assert texts(rows[-1])[-1] == format_count(figures.client_total)
+    assert "Organisaatiolle ei lasketa asiakasmäärää" in page.decode()
