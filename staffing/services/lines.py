@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.history import change_reason, one_save
-from municipalities.models import Municipality
+from municipalities.models import Municipality, MunicipalityGroup
 
 from ..models import PART_LABEL_MESSAGE, Allocation, AllocationPart, ServiceNeed, StaffingPlan
 from ..selectors.history import AFTER, RESTORED, restore_target
@@ -108,8 +108,16 @@ def _validate_line(line: Allocation, pilot_id: int) -> None:
             check_pilot_organisation(line.organisation_id, pilot_id)
         except ValidationError as error:
             collect(errors, error)
-    if line.serves_group_id and line.serves_group.pilot_id != pilot_id:
-        errors.setdefault("serves_group", []).append(_("This group belongs to another pilot."))
+    if line.serves_group_id:
+        try:
+            group_pilot = line.serves_group.pilot_id
+        except MunicipalityGroup.DoesNotExist:  # e.g. a restore of a removed group
+            errors.setdefault("serves_group", []).append(_("This group no longer exists."))
+        else:
+            if group_pilot != pilot_id:
+                errors.setdefault("serves_group", []).append(
+                    _("This group belongs to another pilot.")
+                )
     # full_clean's steps without its uniqueness checks and without proving again that rows
     # just read exist. Fields already refused are left out, and with them the constraints
     # that use them.

@@ -444,3 +444,36 @@ def test_history_query_count_is_constant(client, django_assert_num_queries, extr
     assert response.status_code == 200
     assert len(response.context["page"].paginator.object_list) == 2 + extra
     assert StaffingPlan.objects.count() == 2
+
+
+def test_a_restore_to_a_group_removed_since_is_refused_not_an_error(client, world):
+    """A line once served a group that an admin has removed since: restoring that state names
+    the reason and changes nothing (it was a 500)."""
+    from municipalities.models import MunicipalityGroup
+    from tests.factories.municipalities import MunicipalityGroupFactory
+
+    other = MunicipalityGroupFactory(
+        pilot=world.pilot, members=list(world.pilot.municipalities.all()[:1]), name="Toinen"
+    )
+    services.allocation_update(
+        allocation=world.line, version=1, user=world.admin, serves_group=other
+    )
+    to_group = world.line.history.latest()
+    services.allocation_update(
+        allocation=Allocation.objects.get(pk=world.line.pk),
+        version=2,
+        user=world.admin,
+        serves_group=None,
+    )
+    MunicipalityGroup.objects.filter(pk=other.pk).delete()
+    client.force_login(world.coordinator)
+    english(client)
+    before = fingerprint()
+    response = client.post(
+        restore_url(world, to_group), {"version": 3, "state": "after"}, follow=True
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "The line could not be restored:" in content
+    assert "This group no longer exists." in content
+    assert fingerprint() == before
