@@ -53,12 +53,15 @@ def part_matches(label: str, part_label: str) -> bool:
     return bool(wanted) and wanted in " ".join(label.split()).casefold()
 
 
-def latest_count(counts: Counts, measure: str) -> tuple[date, Decimal, int] | None:
-    """(date, total, municipalities counted) of `measure` on its latest date; None without."""
+def latest_count(
+    counts: Counts, measure: str, pinned: date | None = None
+) -> tuple[date, Decimal, int] | None:
+    """(date, total, municipalities counted) of `measure` on the plan's pinned date when it has
+    counts then (the rule the headline figures follow), else on its latest date; None without."""
     dates = [on for on, kind in counts if kind == measure]
     if not dates:
         return None
-    on = max(dates)
+    on = pinned if pinned in dates else max(dates)
     values = [to_decimal(v, name=f"counts[{on}]") for v in counts[(on, measure)].values()]
     with exact_context(*values):
         total = sum(values, Decimal(0))
@@ -70,6 +73,7 @@ def segment_caseloads(
     segments: Iterable[Segment],
     counts: Counts,
     parts: Iterable[tuple[str, Decimal | int]],
+    pinned: date | None = None,
 ) -> list[SegmentCaseload]:
     """Each segment's clients, FTE of its parts and caseload against its target, in order.
 
@@ -82,7 +86,7 @@ def segment_caseloads(
         matched = [fte for label, fte in parts if part_matches(label, segment.part_label)]
         with exact_context(*matched):
             fte = sum(matched, Decimal(0))
-        count = latest_count(counts, segment.measure)
+        count = latest_count(counts, segment.measure, pinned)
         if count is None:
             results.append(
                 SegmentCaseload(

@@ -34,6 +34,7 @@ from ..selectors.statistics import (
     Statistics,
     pilot_level_statistics,
     pilot_statistics,
+    pinned_date,
     totals_by_date,
 )
 from ..selectors.totals import fte_by_organisation_kind, plans_totals, served_totals
@@ -251,6 +252,8 @@ def plan_dashboard(plan, *, plans=None) -> PlanDashboard:
                 segments=pilot_segments(pilot),
                 counts=statistics,
                 parts=[(part.label, part.fte) for part in parts],
+                # A draft pinned to a date counts its segments on it too, as its headline.
+                pinned=pinned_date(plan),
             )
         ),
     )

@@ -96,3 +96,13 @@ def test_part_matches(label, wanted, matches):
 def test_latest_count_without_the_measure_is_none():
     assert latest_count(COUNTS, "immigrants") is None
     assert latest_count(COUNTS, "clients") == (NEW, Decimal("2622"), 2)
+
+
+def test_a_pinned_plan_counts_its_segments_on_its_pinned_date_as_its_headline():
+    [pinned] = segment_caseloads(segments=[YOUTH], counts=COUNTS, parts=PARTS, pinned=OLD)
+    assert (pinned.counted_on, pinned.clients) == (OLD, Decimal("120"))
+    # A pinned date without counts of the measure: the latest, as for the headline.
+    [fallback] = segment_caseloads(
+        segments=[YOUTH], counts=COUNTS, parts=PARTS, pinned=date(2025, 9, 30)
+    )
+    assert (fallback.counted_on, fallback.clients) == (NEW, Decimal("126"))
