@@ -23,6 +23,49 @@ WORDINGS = {
         _("Share of the pilot-wide client-work FTE"),
         _("Share of the area-wide client-work FTE"),
     ),
+    "caseload_definition": (
+        _("Caseload = clients ÷ all client-work FTE of the pilot."),
+        _("Caseload = clients ÷ all client-work FTE of the area."),
+    ),
+    "unit_caseload": (
+        _(
+            "Caseload of a serving unit = its clients ÷ (its own client-work FTE + its share "
+            "of the pilot-wide client-work FTE)."
+        ),
+        _(
+            "Caseload of a serving unit = its clients ÷ (its own client-work FTE + its share "
+            "of the area-wide client-work FTE)."
+        ),
+    ),
+    "unit_method": (
+        _(
+            "Method: the pilot-wide client-work FTE is shared among the units in proportion "
+            "to their clients by the largest remainder method, to %(step)s FTE, so the shares "
+            "add up to it exactly."
+        ),
+        _(
+            "Method: the area-wide client-work FTE is shared among the units in proportion "
+            "to their clients by the largest remainder method, to %(step)s FTE, so the shares "
+            "add up to it exactly."
+        ),
+    ),
+    "wide_label": (
+        _("Serves the whole pilot (shared among the units by clients)"),
+        _("Serves the whole area (shared among the units by clients)"),
+    ),
+    "whole_lower": (_("the whole pilot"), _("the whole area")),
+    "capacity_units": (
+        _(
+            "A serving unit's planned client-work FTE = its own client-work FTE + its share of "
+            "the pilot-wide client-work FTE, shared among the units in proportion to their "
+            "clients by the largest remainder method, as for the caseloads."
+        ),
+        _(
+            "A serving unit's planned client-work FTE = its own client-work FTE + its share of "
+            "the area-wide client-work FTE, shared among the units in proportion to their "
+            "clients by the largest remainder method, as for the caseloads."
+        ),
+    ),
     "whole_figures": (
         _("Figures given for the whole pilot"),
         _("Figures given for the whole area"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.formatting import format_fte, format_number, format_percent
 from municipalities.models import Measure
+from municipalities.wording import kind_text
 
 from ..capacity import Assumption, CapacityError, MeetingType, RuleSet
 from ..models import ScenarioAssumptions, StaffingPlan
@@ -74,12 +75,6 @@ ERRORS = {
     ),
 }
 _SHARES = {"share", "rate"}
-#: What a serving unit's planned FTE is (the panel says it too, under its heading).
-CAPACITY_DEFINITION_UNITS = _(
-    "A serving unit's planned client-work FTE = its own client-work FTE + its share of the "
-    "pilot-wide client-work FTE, shared among the units in proportion to their clients by the "
-    "largest remainder method, as for the caseloads."
-)
 
 
 def assumption_text(assumption: Assumption) -> str:
@@ -247,8 +242,9 @@ def capacity_chart(panel: CapacityPanel) -> dict | None:
     }
 
 
-def capacity_dataset(panel: CapacityPanel) -> tablib.Dataset:
-    """The panel's rows, the rule set and every assumption, as the page shows them."""
+def capacity_dataset(panel: CapacityPanel, *, kind: str = "") -> tablib.Dataset:
+    """The panel's rows, the rule set and every assumption, as the page shows them; `kind` is
+    the pilot's (an area's export says "area-wide")."""
     headers = [
         gettext("Serving unit"),
         gettext("Planned client-work FTE"),
@@ -257,7 +253,7 @@ def capacity_dataset(panel: CapacityPanel) -> tablib.Dataset:
         gettext("Gap as a share"),
         gettext("Assumptions"),
         gettext("Own client-work FTE"),
-        gettext("Share of the pilot-wide client-work FTE"),
+        kind_text(kind, "wide_share"),
     ]
     dataset = tablib.Dataset(headers=headers, title=gettext("Required capacity")[:31])
     for row in (panel.pilot, *panel.units) if panel.pilot else ():
@@ -280,5 +276,5 @@ def capacity_dataset(panel: CapacityPanel) -> tablib.Dataset:
         dataset.append([gettext("Source"), *empty[:4], panel.rules.source_url, None, None])
         for label, value in panel.rule_values:
             dataset.append([label, *empty[:4], value, None, None])
-    dataset.append([str(CAPACITY_DEFINITION_UNITS), *empty, None])
+    dataset.append([kind_text(kind, "capacity_units"), *empty, None])
     return dataset

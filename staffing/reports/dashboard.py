@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from core import formatting
 from core.formatting import format_count, format_fte
 from municipalities.models import Measure, PilotStatistic
+from municipalities.wording import kind_text
 
 from ..caseload import Caseload, CaseloadStatus
 from ..models import DeclaredFigure, Organisation
@@ -52,34 +53,31 @@ CASELOAD_STATUS = {
 }
 
 
-PILOT_WIDE_LABEL = _("Serves the whole pilot (shared among the units by clients)")
-AREA = {"pilot": _("the whole pilot"), "municipalities": _("the municipalities its lines serve")}
+def pilot_wide_label(kind: str) -> str:
+    """The units table's row of the staff who serve every municipality."""
+    return kind_text(kind, "wide_label")
 
 
-def area_text(area: str) -> str:
-    return str(AREA.get(area, ""))
+def area_text(area: str, kind: str = "") -> str:
+    """Whom an organisation's lines serve: the whole pilot (or area), or its municipalities."""
+    if area == "pilot":
+        return kind_text(kind, "whole_lower")
+    return gettext("the municipalities its lines serve") if area == "municipalities" else ""
 
 
-def caseload_definition() -> str:
+def caseload_definition(kind: str = "") -> str:
     """The headline ratio in words: numerator and denominator."""
-    return gettext("Caseload = clients ÷ all client-work FTE of the pilot.")
+    return kind_text(kind, "caseload_definition")
 
 
 def unit_definitions(dashboard: PlanDashboard) -> list[str]:
     """What the serving-unit caseload is and how the pilot-wide staff were shared."""
+    kind = dashboard.figures.plan.pilot.kind
     shares = dashboard.figures.unit_shares
     step = format_fte(shares.step) if shares else format_fte(DEFAULT_STEP)
     lines = [
-        gettext(
-            "Caseload of a serving unit = its clients ÷ (its own client-work FTE + its share "
-            "of the pilot-wide client-work FTE)."
-        ),
-        gettext(
-            "Method: the pilot-wide client-work FTE is shared among the units in proportion "
-            "to their clients by the largest remainder method, to %(step)s FTE, so the shares "
-            "add up to it exactly."
-        )
-        % {"step": step},
+        kind_text(kind, "unit_caseload"),
+        kind_text(kind, "unit_method") % {"step": step},
     ]
     if shares and shares.unshared_fte:
         lines.append(
@@ -369,14 +367,15 @@ def reconciliation_row(item) -> dict:
 
 def page_rows(dashboard: PlanDashboard, capacity: CapacityPanel) -> dict:
     """The dashboard's rows in words: statuses, metric names, every declared figure formatted."""
+    kind = dashboard.figures.plan.pilot.kind
     return {
         "charts": chart_data(dashboard, capacity),
         "caseload_status": caseload_status_text(dashboard.caseload.status),
         "reconciliation_summary": reconciliation_summary(dashboard),
         "unit_definitions": unit_definitions(dashboard),
         "segment_rows": segment_rows(dashboard),
-        "pilot_wide_label": str(PILOT_WIDE_LABEL),
-        "caseload_definition": caseload_definition(),
+        "pilot_wide_label": pilot_wide_label(kind),
+        "caseload_definition": caseload_definition(kind),
         "reconciliation": [reconciliation_row(item) for item in dashboard.declared.figures],
         "organisation_kinds": dict(Organisation.Kind.choices),
         "unit_rows": [
@@ -384,7 +383,8 @@ def page_rows(dashboard: PlanDashboard, capacity: CapacityPanel) -> dict:
             for row in dashboard.units
         ],
         "organisation_rows": [
-            {"row": row, "area": area_text(row.area)} for row in dashboard.organisation_caseloads
+            {"row": row, "area": area_text(row.area, kind)}
+            for row in dashboard.organisation_caseloads
         ],
     }
 

@@ -15,11 +15,11 @@ from ..models import Organisation
 from ..rounding import quantize
 from .capacity import capacity_dataset, capacity_panel
 from .dashboard import (
-    PILOT_WIDE_LABEL,
     PlanDashboard,
     area_text,
     caseload_status_text,
     caseload_value,
+    pilot_wide_label,
     segment_rows,
     unit_definitions,
 )
@@ -142,7 +142,7 @@ def _organisations_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
                 row.figures.fte,
                 row.figures.client_work_fte,
                 row.clients,
-                str(area_text(row.area)),
+                area_text(row.area, dashboard.figures.plan.pilot.kind),
             ]
         )
     return dataset
@@ -158,7 +158,7 @@ def _units_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
         gettext("Clients"),
         gettext("FTE"),
         gettext("Own client-work FTE"),
-        gettext("Share of the pilot-wide client-work FTE"),
+        wording.kind_text(dashboard.figures.plan.pilot.kind, "wide_share"),
         gettext("Client-work FTE, total"),
         gettext("Caseload"),
         gettext("Target"),
@@ -183,7 +183,7 @@ def _units_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
     if pilot_wide.fte or pilot_wide.client_work_fte:
         dataset.append(
             [
-                str(PILOT_WIDE_LABEL),
+                pilot_wide_label(dashboard.figures.plan.pilot.kind),
                 None,
                 pilot_wide.fte,
                 pilot_wide.client_work_fte,
@@ -254,7 +254,8 @@ EXPORTS = {
     "units": _units_dataset,
     "segments": _segments_dataset,
     "capacity": lambda dashboard: capacity_dataset(
-        capacity_panel(dashboard.figures, statistics=dashboard.statistics)
+        capacity_panel(dashboard.figures, statistics=dashboard.statistics),
+        kind=dashboard.figures.plan.pilot.kind,
     ),
 }
 

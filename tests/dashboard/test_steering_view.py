@@ -106,7 +106,7 @@ def test_unit_export_rows_add_up_to_the_plan(group_pilot, manager_client, export
     assert header[2:6] == [
         "HTV",
         "Oma asiakastyön HTV",
-        "Osuus koko kokeilua palvelevasta asiakastyön HTV:sta",
+        "Osuus koko kokeilua palvelevasta asiakastyön HTV:stä",
         "Asiakastyön HTV yhteensä",
     ]
     numbers = [row for row in body if any(row[1:])]

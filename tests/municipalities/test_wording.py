@@ -72,9 +72,32 @@ def test_an_areas_dashboard_names_the_whole_area(national_areas, client, manager
     content = client.get(reverse("staffing:pilot-dashboard", kwargs={"pilot": kokkola.slug}))
     text = content.content.decode()
     assert "Koko alue" in text and "Koko kokeilu" not in text
-    assert "Osuus koko aluetta palvelevasta asiakastyön HTV:sta" in text
+    assert "Osuus koko aluetta palvelevasta asiakastyön HTV:stä" in text
     csv = client.get(
         reverse("staffing:pilot-dashboard", kwargs={"pilot": kokkola.slug}),
         {"_export": "csv", "table": "served"},
     ).content.decode("utf-8-sig")
     assert "Koko kokeilu" not in csv
+
+
+def test_an_areas_capacity_definition_and_export_say_area_wide(national_areas, client, manager):
+    """The required-capacity panel's definition and its export column for an area."""
+    from django.urls import reverse
+
+    from municipalities.models import Pilot
+    from tests.factories.staffing import AllocationFactory, StaffingPlanFactory
+
+    area = Pilot.objects.get(code="12")
+    AllocationFactory(plan=StaffingPlanFactory(pilot=area))
+    client.force_login(manager)
+    url = reverse("staffing:pilot-dashboard", kwargs={"pilot": area.slug})
+    page = client.get(url).content.decode()
+    assert "koko aluetta palvelevasta asiakastyön HTV:stä" in page
+    assert "Asiakasmäärä = asiakkaat ÷ alueen kaikki asiakastyön HTV:t." in page
+    assert "Palvelee koko aluetta" in page
+    assert "kokeilu" not in page.split('data-testid="capacity"')[1].split("</section>")[0]
+    assert "koko kokeilua" not in page
+    export = client.get(url, {"_export": "csv", "table": "capacity"}).content.decode("utf-8-sig")
+    assert "Osuus koko aluetta palvelevasta asiakastyön HTV:stä" in export
+    units = client.get(url, {"_export": "csv", "table": "units"}).content.decode("utf-8-sig")
+    assert "Palvelee koko aluetta" in units and "koko kokeilu" not in units
