@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -221,6 +221,9 @@ def area_group_create(
         )
     if not members:
         raise ValidationError({"members": [_("Choose at least one member municipality.")]})
+    # Casefolded in Python: SQLite's lower() and LIKE fold ASCII only ("ÄÄNEKOSKI").
+    if name.casefold() in {n.casefold() for n in pilot.groups.values_list("name", flat=True)}:
+        raise ValidationError({"name": [_("The pilot already has a group of this name.")]})
     taken = set(pilot.groups.values_list("slug", flat=True))
     group = MunicipalityGroup(
         pilot=pilot,
@@ -232,7 +235,13 @@ def area_group_create(
         group.full_clean()
     except ValidationError as error:
         raise ValidationError(error.message_dict) from None
-    group.save()
+    try:
+        with transaction.atomic():
+            group.save()
+    except IntegrityError:  # the same name or address name saved a moment ago
+        raise ValidationError(
+            {"name": [_("The pilot already has a group of this name.")]}
+        ) from None
     group.members.set(members)
     return group
 

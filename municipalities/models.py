@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -364,6 +364,13 @@ class MunicipalityGroup(models.Model):
                 fields=["pilot", "slug"],
                 name="%(app_label)s_%(class)s_unique_slug",
                 violation_error_message=_("The pilot already has a group with this short name."),
+            ),
+            # Two groups of one name would read alike in every line's "serves" choice.
+            models.UniqueConstraint(
+                Lower("name"),
+                "pilot",
+                name="%(app_label)s_%(class)s_unique_name",
+                violation_error_message=_("The pilot already has a group of this name."),
             ),
         ]
 

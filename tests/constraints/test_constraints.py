@@ -187,6 +187,12 @@ CASES = [
         "The pilot already has a group with this short name.",
     ),
     Case(
+        "municipalities_municipalitygroup_unique_name",
+        # SQLite's lower() folds ASCII only: the service compares the names casefolded.
+        lambda: copy_of(MunicipalityGroupFactory(name="Seutu"), name="SEUTU", slug="toinen"),
+        "The pilot already has a group of this name.",
+    ),
+    Case(
         "municipalities_serviceproduction_one_producer",
         lambda: (
             lambda production: copy_of(

@@ -5,11 +5,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from core.permissions import COORDINATORS_GROUP
 from municipalities.division import division_area
-from municipalities.models import Municipality, Pilot, PilotMembership, Region
+from municipalities.models import (
+    Municipality,
+    MunicipalityGroup,
+    Pilot,
+    PilotMembership,
+    Region,
+)
 
 D = datetime.date
 CREATE = reverse("area-create")
@@ -234,8 +241,18 @@ def test_admin_adds_a_group_of_the_areas_members(seeded, client, admin_user, man
     assert group.history.count() >= 1
     page = client.get(reverse("municipalities:area-edit", kwargs={"pilot": pilot.slug}))
     assert "Rannikko" in page.content.decode()
-    # A second group of the same name gets its own address name.
-    client.post(url, {"name": "Rannikko", "members": ["977"]})
+    # A second group of the same name (in any case) would read alike in every line's choice:
+    # refused, by the service and by the database.
+    response = client.post(url, {"name": "RANNIKKO", "members": ["977"]})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "The pilot already has a group of this name."
+    ]
+    assert list(pilot.groups.values_list("slug", flat=True)) == ["rannikko"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MunicipalityGroup.objects.create(pilot=pilot, name="rannikko", slug="toinen")
+    # Another name whose address name is taken gets its own.
+    client.post(url, {"name": "Rannikko!", "members": ["977"]})
     assert sorted(pilot.groups.values_list("slug", flat=True)) == ["rannikko", "rannikko-2"]
     client.force_login(manager)
     assert client.get(url).status_code == 403
