@@ -11,7 +11,7 @@ from core.history import change_reason
 from core.slugs import unique_slug
 from municipalities.models import Pilot
 
-from ..models import Allocation, Organisation, PilotOrganisation, ResourcePool
+from ..models import Allocation, DeclaredFigure, Organisation, PilotOrganisation, ResourcePool
 from .common import delete, save
 
 NOT_PILOT_ORGANISATION_MESSAGE = _(
@@ -70,9 +70,12 @@ SLUG_MAX = Organisation._meta.get_field("slug").max_length
 
 
 def organisation_lines_in_pilot(pilot, organisation) -> list[str]:
-    """The pilot's plan lines and pools that name the organisation, in words ("3 lines")."""
+    """The pilot's plan lines, pools and declared figures that name the organisation, in
+    words ("3 lines")."""
     lines = Allocation.objects.filter(plan__pilot=pilot, organisation=organisation).count()
     pools = ResourcePool.objects.filter(plan__pilot=pilot, organisation=organisation).count()
+    # A source's figure for the organisation (reconciled on the dashboard) names it too.
+    declared = DeclaredFigure.objects.filter(pilot=pilot, organisation=organisation).count()
     uses = []
     if lines:
         uses.append(ngettext("%(count)d line", "%(count)d lines", lines) % {"count": lines})
@@ -80,6 +83,11 @@ def organisation_lines_in_pilot(pilot, organisation) -> list[str]:
         uses.append(
             ngettext("%(count)d resource pool", "%(count)d resource pools", pools)
             % {"count": pools}
+        )
+    if declared:
+        uses.append(
+            ngettext("%(count)d declared figure", "%(count)d declared figures", declared)
+            % {"count": declared}
         )
     return uses
 

@@ -20,6 +20,7 @@ from tests.factories.municipalities import PilotFactory
 from tests.factories.servicepoints import ServicePointFactory
 from tests.factories.staffing import (
     AllocationFactory,
+    DeclaredFigureFactory,
     OrganisationFactory,
     ResourcePoolFactory,
     StaffingPlanFactory,
@@ -360,3 +361,13 @@ def test_an_area_reads_as_an_area(client, admin_user):
     assert "Alueen omat organisaatiot" in html
     assert "Alueella ei ole vielä organisaatioita." in html
     assert "Kokeilu" not in html.split("<h1")[1].split("Luettelon muutokset")[0]
+
+
+@pytest.mark.django_db
+def test_removal_is_refused_while_a_declared_figure_names_it(client, coordinator, pilot):
+    organisation = Organisation.objects.get(name="Alakylän kunta")
+    DeclaredFigureFactory(pilot=pilot, organisation=organisation)
+    client.force_login(coordinator)
+    html = client.post(remove_url(pilot, organisation), follow=True).content.decode()
+    assert "käyttää sitä vielä: 1 ilmoitettu luku." in html
+    assert listed(pilot) == ["Alakylän kunta"]
