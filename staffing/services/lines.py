@@ -302,8 +302,15 @@ def allocation_restore(
         {part.shared_with_id for part in part_states.values() if part.shared_with_id}
     )
     existing = {part.pk: part for part in AllocationPart.objects.filter(allocation=allocation)}
+    # A part with no history at all (loaded from a fixture) was there before every recorded
+    # change: a restore keeps it rather than read it as added since.
+    recorded = set(
+        AllocationPart.history.filter(id__in=list(existing)).values_list("id", flat=True)
+    )
     parts = [
-        PartInput(part=part, delete=True) for pk, part in existing.items() if pk not in part_states
+        PartInput(part=part, delete=True)
+        for pk, part in existing.items()
+        if pk not in part_states and pk in recorded
     ]
     for pk, part in sorted(part_states.items(), key=lambda item: item[1].position):
         if part.shared_with_id and part.shared_with_id not in needs:

@@ -477,3 +477,20 @@ def test_a_restore_to_a_group_removed_since_is_refused_not_an_error(client, worl
     assert "The line could not be restored:" in content
     assert "This group no longer exists." in content
     assert fingerprint() == before
+
+
+def test_a_restore_keeps_a_part_that_has_no_history(client, world):
+    """A part loaded from a fixture has no history record: it was there before every recorded
+    change, so restoring a later state does not remove it."""
+    AllocationPart.history.filter(id=world.part.pk).delete()
+    services.allocation_update(allocation=world.line, version=1, user=world.admin, note="a")
+    change = world.line.history.latest()
+    services.allocation_update(
+        allocation=Allocation.objects.get(pk=world.line.pk), version=2, user=world.admin, note="b"
+    )
+    client.force_login(world.coordinator)
+    response = client.post(restore_url(world, change), {"version": 3, "state": "after"})
+    assert response.status_code == 302
+    line = Allocation.objects.get(pk=world.line.pk)
+    assert line.note == "a"
+    assert list(line.parts.values_list("pk", flat=True)) == [world.part.pk]
