@@ -4,6 +4,7 @@ Every variable is documented in `.env.example`. The process environment wins ove
 `.env` file, which `make run` creates for a local checkout.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +23,9 @@ if _env_file.strip().lower() not in ("", "off") and Path(_env_file).is_file():
 
 DEBUG = env.bool("DEBUG", default=False)
 
-SECRET_KEY = env.str("SECRET_KEY", default="")
+# Read as it is: django-environ takes a value starting with "$" for the name of another
+# variable, and Django's own get_random_secret_key() may start a key with "$".
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
