@@ -7,19 +7,9 @@ import cProfile
 import os
 import pstats
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-_scratch = tempfile.TemporaryDirectory(prefix="kokeilu-profile-")
-os.environ["BENCH_SQLITE_FILE"] = str(Path(_scratch.name) / "bench.sqlite3")
-
-import django  # noqa: E402
-
-django.setup()
-
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -27,6 +17,9 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench import data  # noqa: E402
+
+# Importing bench.run is the benchmark's own set-up: its settings, a throwaway database file
+# and django.setup().
 from bench.run import FIXTURES, SEED_PILOT  # noqa: E402
 
 

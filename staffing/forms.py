@@ -543,6 +543,17 @@ class PickerDateField(forms.DateField):
             return data
         return value.isoformat() if value else data
 
+    @classmethod
+    def optional(cls, label, input_formats) -> PickerDateField:
+        """An optional day within the planning range, on the browser's date picker."""
+        return cls(
+            label=label,
+            required=False,
+            input_formats=input_formats,
+            validators=PLANNING_DATE,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        )
+
 
 class HistoryFilterForm(forms.Form):
     """The history page's filters (all optional, from the address): a line, a user and days
@@ -552,20 +563,8 @@ class HistoryFilterForm(forms.Form):
 
     line = forms.TypedChoiceField(label=_("Line"), required=False, coerce=int, empty_value=None)
     user = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
-    date_from = PickerDateField(
-        label=_("From"),
-        required=False,
-        input_formats=DATE_FORMATS,
-        validators=PLANNING_DATE,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = PickerDateField(
-        label=_("To"),
-        required=False,
-        input_formats=DATE_FORMATS,
-        validators=PLANNING_DATE,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_from = PickerDateField.optional(_("From"), DATE_FORMATS)
+    date_to = PickerDateField.optional(_("To"), DATE_FORMATS)
 
     def __init__(self, *args, lines=(), users=(), **kwargs):
         super().__init__(*args, **kwargs)
