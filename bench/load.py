@@ -63,12 +63,15 @@ def start_gunicorn(port: int, workers: int, database_name: str) -> subprocess.Po
     raise RuntimeError("gunicorn did not answer within 30 s")
 
 
-def median_get(port: int, path: str, cookie: str, repeat: int) -> float:
-    """Median seconds of `repeat` sequential GETs, after a few to warm every worker up."""
+def median_get(port: int, path: str, cookie: str, repeat: int, before=None) -> float:
+    """Median seconds of `repeat` sequential GETs, after a few to warm every worker up;
+    `before()`, if given, runs (untimed) before each."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     timings = []
     try:
         for index in range(repeat + WARM_UP):
+            if before is not None:
+                before()
             started = time.perf_counter()
             connection.request("GET", path, headers={"Cookie": cookie})
             response = connection.getresponse()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Shared")
+
+    def ready(self):
+        from .revision import install_after_migrate
+
+        # After every app's migrations (post_migrate is sent once per app; core's handler
+        # runs for core's signal, by which time all apps' tables of this run exist).
+        post_migrate.connect(install_after_migrate, dispatch_uid="core.revision")

@@ -46,3 +46,20 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.token} → {self.result_url}"
+
+
+class Revision(models.Model):
+    """The database's revision: one row whose number every committed write raises (database
+    triggers on every table a page shows, `core.revision`), so a page rendered at one
+    revision is known to be current while the number stays. The epoch is new whenever the row
+    is created again (a flushed database), so numbers of an earlier database never match."""
+
+    number = models.BigIntegerField(_("number"), default=0)
+    epoch = models.CharField(_("epoch"), max_length=32)
+
+    class Meta:
+        verbose_name = _("database revision")
+        verbose_name_plural = _("database revisions")
+
+    def __str__(self):
+        return f"{self.epoch}.{self.number}"

@@ -157,6 +157,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Rendered pages kept while the database's revision stays (core.page_cache), in each process's
+# memory: a page is a few hundred kB, so the number kept is bounded. PAGE_CACHE_TIMEOUT=0 turns
+# the page cache off.
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=200)},
+    },
+}
+
 # Sessions live in the database so any app server behind a load balancer can serve a user.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -13,6 +13,7 @@ from django.views.generic import RedirectView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from core.page_cache import CachedPageMixin
 from core.permissions import visible_pilots
 from core.tables import ExportTableMixin
 from municipalities import attribution
@@ -46,7 +47,7 @@ class AboutDataView(TemplateView):
         )
 
 
-class HomeView(ExportTableMixin, SingleTableMixin, FilterView):
+class HomeView(CachedPageMixin, ExportTableMixin, SingleTableMixin, FilterView):
     """Every pilot the user may see, compared: clients, FTE, caseload against the target."""
 
     template_name = "kokeilu/home.html"

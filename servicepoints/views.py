@@ -17,6 +17,7 @@ from django_tables2 import SingleTableMixin
 
 from core import submissions
 from core.forms import add_service_error
+from core.page_cache import CachedPageMixin
 from core.permissions import PilotAccessMixin
 from core.submissions import OnceOnlyFormMixin
 from core.tables import ExportTableMixin
@@ -76,7 +77,9 @@ class PointMixin:
 # --- reading --------------------------------------------------------------------------------
 
 
-class ServicePointListView(PilotPageMixin, ExportTableMixin, SingleTableMixin, FilterView):
+class ServicePointListView(
+    PilotPageMixin, CachedPageMixin, ExportTableMixin, SingleTableMixin, FilterView
+):
     table_class = ServicePointTable
     filterset_class = ServicePointFilterSet
     table_pagination = {"per_page": 50}

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
@@ -142,6 +143,15 @@ def _seeds_for_who_asks(request):
     } & set(request.fixturenames):
         pytest.fail("`seeded` gives the test its database: no django_db mark, no live_server")
     request.getfixturevalue("_seed_transaction").open()
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_pages():
+    """Each test starts with no kept pages (core.page_cache): the test database's revision
+    numbers start again with every rolled-back test."""
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

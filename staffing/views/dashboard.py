@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.page_cache import CachedPageMixin
 from core.permissions import PilotAccessMixin
 from municipalities.models import Measure, Municipality
 from municipalities.national import pilot_measure_totals
@@ -30,7 +31,7 @@ GROUPING_PARAM = "ryhmittely"
 GROUP_BY_KIND = "laji"
 
 
-class PlanDashboardView(PilotAccessMixin, TemplateView):
+class PlanDashboardView(PilotAccessMixin, CachedPageMixin, TemplateView):
     """One plan of a pilot: headline figures, tables, charts and the reconciliation."""
 
     template_name = "staffing/dashboard/dashboard.html"

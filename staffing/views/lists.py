@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from core.page_cache import CachedPageMixin
 from core.permissions import PilotAccessMixin
 from core.tables import ExportTableMixin
 
@@ -14,7 +15,9 @@ from ..selectors.totals import allocation_totals
 from ..tables import AllocationTable
 
 
-class AllocationListView(PilotAccessMixin, ExportTableMixin, SingleTableMixin, FilterView):
+class AllocationListView(
+    PilotAccessMixin, CachedPageMixin, ExportTableMixin, SingleTableMixin, FilterView
+):
     """A pilot's line items, filtered by plan, organisation, service need and municipality
     served; the staffing matrix links each cell here."""
 
