@@ -6,10 +6,15 @@ query, the language, today's date (what may be edited depends on it), the user a
 CSRF secret (the page's forms carry a token of it). Any write anywhere makes every kept page
 old; a kept page is never served across users, languages or days.
 
+The revision is read by `RevisionMiddleware`, before the session, the user, the pilot or
+anything else the page shows is read, so everything on a page keyed on revision R is at least
+as new as R (PostgreSQL's READ COMMITTED and SQLite's WAL give each later statement a snapshot
+at least as new).
+
 Not kept: anything but a successful GET of a whole page (no htmx fragments, no exports), a
-request with messages waiting to be shown, a request without a CSRF secret yet. A page is
-stored only when its request's transaction commits, so a page read inside a transaction that
-rolls back is never kept.
+request with messages waiting to be shown or shown on it, a request without a CSRF secret yet.
+The page is stored once its response is rendered, outside the view's transaction: at once in
+a deployment, and never in a test that rolls its transaction back (`transaction.on_commit`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 from . import revision
@@ -29,9 +35,35 @@ from . import revision
 CACHE_ALIAS = "pages"
 
 
+def keeps(request) -> bool:
+    """Whether `request` is one whose page may be kept: a GET of a whole page."""
+    return request.method == "GET" and not request.headers.get("HX-Request")
+
+
+class RevisionMiddleware:
+    """Reads the database's revision for a request to a kept page's view, first of all.
+
+    Put it before SessionMiddleware: the session and the user are read after it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if keeps(request) and settings.PAGE_CACHE_TIMEOUT:
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                match = None
+            view_class = getattr(match.func, "view_class", None) if match else None
+            if view_class is not None and issubclass(view_class, CachedPageMixin):
+                request.page_revision = revision.current()
+        return self.get_response(request)
+
+
 def page_key(request, view_name: str) -> str | None:
     """The key of `request`'s page, or None when the page is not to be kept."""
-    if request.method != "GET" or request.headers.get("HX-Request"):
+    page_revision = getattr(request, "page_revision", None)
+    if page_revision is None or not keeps(request):
         return None
     secret = request.META.get("CSRF_COOKIE")
     user = getattr(request, "user", None)
@@ -40,7 +72,7 @@ def page_key(request, view_name: str) -> str | None:
     if len(messages.get_messages(request)):
         return None
     parts = (
-        revision.current(),
+        page_revision,
         view_name,
         request.get_full_path(),
         translation.get_language() or "",
