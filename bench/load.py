@@ -1,5 +1,6 @@
 """A short load against a gunicorn of the benchmark's database: N connections (threads, one
-keep-alive http.client connection each) fetch a page for a while; p50, p99 and errors."""
+keep-alive http.client connection each) fetch a page for a while; p50, p99 and errors. A burst
+counts and times the served (200) and refused (503) answers apart."""
 
 import http.client
 import os
@@ -128,3 +129,85 @@ def drive(port: int, path: str, cookie: str, *, connections: int, seconds: float
         "p99": latencies[int(len(latencies) * 0.99) - 1] if latencies else float("nan"),
         "per_second": len(latencies) / seconds,
     }
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[max(0, int(len(sorted_values) * fraction) - 1)]
+
+
+def burst(port: int, path: str, cookie: str, *, connections: int, seconds: float) -> dict:
+    """`connections` clients fetch `path` for `seconds`; a refused client waits the Retry-After
+    seconds it is told (as a browser's user would, at least) and tries again on a new
+    connection. Served (200) and refused (503) answers are counted and timed apart, each from
+    sending the request (connecting, for a new connection) to the answer's last byte; anything
+    else is an error."""
+    served: list[float] = []
+    refused: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine_served, mine_refused, failed = [], [], 0
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Cookie": cookie})
+                response = connection.getresponse()
+                response.read()
+                elapsed = time.perf_counter() - started
+                if response.status == 200:
+                    mine_served.append(elapsed)
+                elif response.status == 503 and response.getheader("Retry-After"):
+                    mine_refused.append(elapsed)
+                else:
+                    failed += 1
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+                if response.status == 503:
+                    wait = float(response.getheader("Retry-After", "1"))
+                    time.sleep(max(0.0, min(wait, stop - time.monotonic())))
+            except (OSError, http.client.HTTPException):
+                failed += 1
+                connection.close()
+        connection.close()
+        with lock:
+            served.extend(mine_served)
+            refused.extend(mine_refused)
+            errors[0] += failed
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    served.sort()
+    refused.sort()
+    return {
+        "served": len(served),
+        "refused": len(refused),
+        "errors": errors[0],
+        "served_p50": percentile(served, 0.5),
+        "served_p99": percentile(served, 0.99),
+        "refused_p50": percentile(refused, 0.5),
+        "refused_p99": percentile(refused, 0.99),
+    }
+
+
+def first_get(port: int, path: str, cookie: str) -> float:
+    """Seconds of one GET on a new connection, as a client arriving after a burst sees it."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - started
+    finally:
+        connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"GET {path} after the burst: {response.status}")
+    return elapsed

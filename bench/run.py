@@ -10,8 +10,9 @@ before each request, so every one is computed and rendered); then the national/s
 the import of 17 580 counts against bulk_create_with_history of those rows, an inline (htmx)
 line save against the floor (both in process), and a short load (8 connections each) of the
 floor, the national home, an area's dashboard and its line list against a gunicorn started on a free
-local port, with p50/p99/errors and each p99 against the floor's. The data lives in a
-throwaway database (SQLite unless DATABASE_URL names PostgreSQL, e.g.
+local port, with p50/p99/errors and each p99 against the floor's; then a burst (64 connections)
+of the area's dashboard, served and refused (503) answers apart, and the floor right after it.
+The data lives in a throwaway database (SQLite unless DATABASE_URL names PostgreSQL, e.g.
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/kokeilu_bench: the run makes test_kokeilu_bench
 and drops it). Nothing here asserts a time.
 """
@@ -235,6 +236,34 @@ def under_load(server, pages: dict[str, str], connections: int, seconds: float) 
     return results
 
 
+def burst(server, area: str, connections: int, seconds: float, national: dict) -> dict:
+    """A burst on an area's dashboard beyond what the workers hold (threads plus
+    GUNICORN_MAX_WAITING each): served and refused answers apart, then the floor once the burst
+    is over, against its median before."""
+    print(
+        f"burst: {connections} connections × {seconds:.0f} s, area dashboard, national scale;"
+        " a refused client waits its Retry-After"
+    )
+    url = reverse("staffing:pilot-dashboard", kwargs={"pilot": area})
+    result = load.burst(server.port, url, server.cookie, connections=connections, seconds=seconds)
+    print(
+        f"{'burst':<9} {'served (200)':<34} {result['served']:5d} requests"
+        f"  p50 {result['served_p50'] * 1000:7.1f} ms  p99 {result['served_p99'] * 1000:7.1f} ms"
+    )
+    print(
+        f"{'burst':<9} {'refused (503, Retry-After)':<34} {result['refused']:5d} requests"
+        f"  p50 {result['refused_p50'] * 1000:7.1f} ms  p99 {result['refused_p99'] * 1000:7.1f} ms"
+        f"  errors {result['errors']}"
+    )
+    first = load.first_get(server.port, reverse("bench-bare"), server.cookie)
+    after = load.median_get(server.port, reverse("bench-bare"), server.cookie, 5)
+    print(
+        f"{'burst':<9} {'floor right after the burst':<34} first {first * 1000:7.1f} ms"
+        f"  median {after * 1000:7.1f} ms  (before: {national['floor (bare page)'] * 1000:.1f} ms)"
+    )
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--areas", type=int, default=45)
@@ -248,10 +277,12 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--burst-connections", type=int, default=64)
+    parser.add_argument("--burst-seconds", type=float, default=10)
     parser.add_argument("--quick", action="store_true", help="5 repeats, a 5-second load")
     args = parser.parse_args()
     if args.quick:
-        args.repeat, args.seconds = 5, 5
+        args.repeat, args.seconds, args.burst_seconds = 5, 5, 5
 
     from django.contrib.auth import get_user_model
 
@@ -302,6 +333,7 @@ def main():
             args.connections,
             args.seconds,
         )
+        burst(server, area, args.burst_connections, args.burst_seconds, national)
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
         gunicorn = None
