@@ -110,6 +110,16 @@ def drain(sock: socket.socket, most: int = 65536) -> bool:
     return False
 
 
+def peer_closed(sock: socket.socket) -> bool:
+    """Whether the client has closed a non-blocking socket that polls readable (nothing is read)."""
+    try:
+        return sock.recv(1, socket.MSG_PEEK) == b""
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return True
+
+
 class BoundedThreadWorker(ThreadWorker):
     """gthread with at most GUNICORN_MAX_WAITING requests waiting for a thread."""
 
@@ -127,6 +137,18 @@ class BoundedThreadWorker(ThreadWorker):
             super().enqueue_req(conn)
         else:
             self.refuse(conn)
+
+    def on_client_socket_readable(self, conn, client):
+        """A kept-alive connection turns readable when its client sends the next request or
+        closes it: a closed one is closed here, not counted as a waiting request (clients
+        leaving would otherwise take the places of those arriving)."""
+        if not peer_closed(conn.sock):
+            super().on_client_socket_readable(conn, client)
+            return
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        self.nr_conns -= 1
+        conn.close()
 
     def handle(self, conn):
         """Runs in a thread: the request no longer waits."""

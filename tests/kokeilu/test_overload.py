@@ -146,3 +146,29 @@ def test_the_worker_refuses_beyond_the_limit_answers_at_once_and_closes_when_the
             assert worker.submitted == [first, third]
     first.sock.close()
     third.sock.close()
+
+
+def test_peer_closed_tells_a_next_request_from_a_client_that_left_and_reads_nothing():
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        ours.setblocking(False)
+        assert overload.peer_closed(ours) is False  # idle
+        theirs.sendall(b"GET / HTTP/1.1\r\n\r\n")
+        assert overload.peer_closed(ours) is False  # the next request, left where it was
+        assert ours.recv(64) == b"GET / HTTP/1.1\r\n\r\n"
+        theirs.close()
+        assert overload.peer_closed(ours) is True
+
+
+def test_a_kept_alive_connection_its_client_closed_takes_no_place_in_the_queue(worker):
+    kept, client = connection(worker)
+    kept.sock.setblocking(False)
+    worker.keepalived_conns.append(kept)
+    worker.poller.register(kept.sock, selectors.EVENT_READ, "kept")
+    client.close()
+    worker.on_client_socket_readable(kept, kept.sock)
+    assert worker.submitted == []
+    assert worker.waiting.count == 0
+    assert not worker.keepalived_conns
+    assert worker.nr_conns == 0
+    assert kept.sock.fileno() == -1
