@@ -3,6 +3,7 @@ keep-alive http.client connection each) fetch a page for a while; p50, p99 and e
 counts and times the served (200) and refused (503) answers apart."""
 
 import http.client
+import itertools
 import os
 import socket
 import statistics
@@ -138,7 +139,8 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 
 def burst(port: int, path: str, cookie: str, *, connections: int, seconds: float) -> dict:
-    """`connections` clients fetch `path` for `seconds`; a refused client waits the Retry-After
+    """`connections` clients fetch `path` for `seconds`, cold: each request's address is made
+    unique (`?burst=N`), so no kept page answers it. A refused client waits the Retry-After
     seconds it is told (as a browser's user would, at least) and tries again on a new
     connection. Served (200) and refused (503) answers are counted and timed apart, each from
     sending the request (connecting, for a new connection) to the answer's last byte; anything
@@ -148,14 +150,16 @@ def burst(port: int, path: str, cookie: str, *, connections: int, seconds: float
     errors = [0]
     lock = threading.Lock()
     stop = time.monotonic() + seconds
+    numbers = itertools.count()
 
     def client():
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine_served, mine_refused, failed = [], [], 0
         while time.monotonic() < stop:
+            address = f"{path}?burst={next(numbers)}"
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers={"Cookie": cookie})
+                connection.request("GET", address, headers={"Cookie": cookie})
                 response = connection.getresponse()
                 response.read()
                 elapsed = time.perf_counter() - started

@@ -241,8 +241,8 @@ def burst(server, area: str, connections: int, seconds: float, national: dict) -
     GUNICORN_MAX_WAITING each): served and refused answers apart, then the floor once the burst
     is over, against its median before."""
     print(
-        f"burst: {connections} connections × {seconds:.0f} s, area dashboard, national scale;"
-        " a refused client waits its Retry-After"
+        f"burst: {connections} connections × {seconds:.0f} s, area dashboard (cold), national"
+        " scale; a refused client waits its Retry-After"
     )
     url = reverse("staffing:pilot-dashboard", kwargs={"pilot": area})
     result = load.burst(server.port, url, server.cookie, connections=connections, seconds=seconds)
