@@ -153,7 +153,7 @@ class PilotAccessMixin(AccessMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.pilot = get_object_or_404(pilot_model(), slug=kwargs[self.pilot_url_kwarg])
+        self.pilot = self.get_pilot()
         if not can_view_pilot(request.user, self.pilot):
             raise Http404
         if self.edit and not can_edit_pilot(request.user, self.pilot):
@@ -162,6 +162,11 @@ class PilotAccessMixin(AccessMixin):
         # Asked only where a page offers approval (one query, cached for the request).
         self.can_approve = SimpleLazyObject(lambda: can_approve_pilot(request.user, self.pilot))
         return super().dispatch(request, *args, **kwargs)
+
+    def get_pilot(self):
+        """The pilot the URL names (404 when none). A view that reads a row of the pilot's
+        along, in the same query, overrides this and returns that row's pilot."""
+        return get_object_or_404(pilot_model(), slug=self.kwargs[self.pilot_url_kwarg])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

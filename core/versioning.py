@@ -16,6 +16,12 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 
+class ClaimLost(Exception):
+    """`VersionedModel.save_claiming` found the row at another version (or gone): nothing was
+    written. Raised inside Django's save, it leaves the transaction marked for rollback, as
+    any error there does: let it end the atomic block the save ran in."""
+
+
 class VersionedModel(models.Model):
     version = models.PositiveIntegerField(
         _("version"),
@@ -26,6 +32,32 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    #: While `save_claiming` runs: the version its UPDATE requires the row to still have.
+    _claimed_version = None
+
+    def save_claiming(self, version: int, **kwargs) -> None:
+        """Save this row's values as one ``UPDATE … SET …, version = version + 1 WHERE pk = …
+        AND version = …``: the claim and the write in one statement. `ClaimLost` when the row
+        no longer had `version` (someone saved or deleted it since): nothing was written, and
+        no post_save (so no history record) happened."""
+        self.version = version + 1
+        self._claimed_version = version
+        try:
+            self.save(**kwargs)
+        except ClaimLost:
+            self.version = version
+            raise
+        finally:
+            self._claimed_version = None
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        if self._claimed_version is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        base_qs = base_qs.filter(version=self._claimed_version)
+        if not super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update):
+            raise ClaimLost  # before Django would go on to INSERT the row
+        return True
 
     @classmethod
     def claim(cls, pk, *, version=None, **conditions) -> bool:

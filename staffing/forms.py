@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import inlineformset_factory
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -184,11 +185,19 @@ class AllocationForm(forms.ModelForm):
         )
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.inline = inline
         if inline:
-            self.helper.layout = Layout(
+            for field in self.fields.values():
+                field.help_text = ""
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """Crispy's layout, built only when the form is shown (a save that succeeds is not)."""
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True
+        if self.inline:
+            helper.layout = Layout(
                 Row(
                     Column(Field("service_need"), css_class="col-lg-4"),
                     Column(Field("organisation"), css_class="col-lg-4"),
@@ -203,10 +212,8 @@ class AllocationForm(forms.ModelForm):
                 Field("note", rows=1),
                 "version",
             )
-            for field in self.fields.values():
-                field.help_text = ""
         else:
-            self.helper.layout = Layout(
+            helper.layout = Layout(
                 Fieldset(
                     _("Line"),
                     Row(
@@ -232,6 +239,7 @@ class AllocationForm(forms.ModelForm):
                 "note",
                 "version",
             )
+        return helper
 
     def clean_client_work_fte(self):
         value = self.cleaned_data.get("client_work_fte")

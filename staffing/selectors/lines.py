@@ -15,8 +15,13 @@ LINE_RELATED = ("service_need", "organisation", "serves_municipality", "serves_g
 
 
 def parts_prefetch() -> Prefetch:
-    """A line's parts with the service need each is shared with, in one query."""
-    return Prefetch("parts", queryset=AllocationPart.objects.select_related("shared_with"))
+    """A line's parts with the service need each is shared with, in one query; in the parts'
+    own order, by their line's id (the model's ordering by line would join the lines and
+    their plans only to sort)."""
+    parts = AllocationPart.objects.select_related("shared_with").order_by(
+        "allocation_id", "position"
+    )
+    return Prefetch("parts", queryset=parts)
 
 
 def lines_with_parts():

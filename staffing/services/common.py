@@ -128,15 +128,18 @@ def claim_line(allocation_id: int, version: int, seen: Allocation | None = None)
     proves nobody saved it since (every save raises the version), so a copy of it is the
     line as it is, with what the caller loaded along (related rows, parts), and no query."""
     if not Allocation.claim(allocation_id, version=version):
-        current = Allocation.objects.filter(pk=allocation_id).first()
-        raise StaleEdit(
-            LINE_GONE_MESSAGE if current is None else STALE_LINE_MESSAGE, current=current
-        )
+        raise stale_line(allocation_id)
     if seen is not None and seen.pk == allocation_id and seen.version == version:
         line = copy.copy(seen)  # the caller's object stays as it was if the save fails
         line.version = version + 1
         return line
     return Allocation.objects.select_related("plan", "serves_group").get(pk=allocation_id)
+
+
+def stale_line(allocation_id: int) -> StaleEdit:
+    """The refusal of a change to a line someone saved or deleted since, with the line now."""
+    current = Allocation.objects.filter(pk=allocation_id).first()
+    return StaleEdit(LINE_GONE_MESSAGE if current is None else STALE_LINE_MESSAGE, current=current)
 
 
 def as_version(version) -> int:
@@ -149,10 +152,14 @@ def as_version(version) -> int:
 # --- saving with history ------------------------------------------------------------------------
 
 
-def save(instance, user, reason: str | None = None, *, savepoint: bool = True) -> None:
+def save(instance, user, reason: str | None = None, *, savepoint: bool = True, claim=None) -> None:
     """Save (in a savepoint unless `savepoint` is False), with `user` (and `reason`) on the
     history record. The database has the last word (a constraint or the part-within-line
     trigger): the rules should have caught it first, but a user never sees a crash.
+
+    With `claim`, a version, the save is also the claim (`VersionedModel.save_claiming`): it
+    writes only while the row still has that version, else `ClaimLost`, having written
+    nothing.
 
     Without a savepoint the error leaves the caller's transaction unusable: only a caller
     whose own atomic block ends with the ValidationError (and so is undone) passes False."""
@@ -162,7 +169,10 @@ def save(instance, user, reason: str | None = None, *, savepoint: bool = True) -
         instance._change_reason = reason
     try:
         with transaction.atomic() if savepoint else nullcontext():
-            instance.save()
+            if claim is not None:
+                instance.save_claiming(claim)
+            else:
+                instance.save()
     except IntegrityError as error:
         if PART_WITHIN_LINE in str(error):
             raise ValidationError(PART_ABOVE_LINE_MESSAGE) from error

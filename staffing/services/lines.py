@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.history import change_reason, one_save
+from core.versioning import ClaimLost
 from municipalities.models import Municipality, MunicipalityGroup
 
 from ..models import PART_LABEL_MESSAGE, Allocation, AllocationPart, ServiceNeed, StaffingPlan
@@ -28,6 +30,7 @@ from .common import (
     next_position,
     save,
     set_fields,
+    stale_line,
 )
 from .organisations import check_pilot_organisation
 
@@ -83,11 +86,15 @@ def _loaded(line: Allocation, name: str) -> bool:
     )
 
 
-def _validate_line(line: Allocation, pilot_id: int) -> None:
+def _validate_line(line: Allocation, pilot_id: int, before: Allocation | None = None) -> None:
     """The FTE as typed and the pilot's own municipalities and groups, then the model's own
     validation, once: field validators, foreign keys that must exist (unless read already)
     and the constraints (client work within the FTE, one served; in Python, see
-    core.constraints), each rule with its message on its field."""
+    core.constraints), each rule with its message on its field.
+
+    `before` is the line as it is saved now, for a change: an organisation it keeps needs no
+    check, since no organisation leaves a pilot's list while a line uses it
+    (`organisation_remove`)."""
     errors: dict[str, list] = {}
     for field in ("fte", "client_work_fte"):
         try:
@@ -103,7 +110,9 @@ def _validate_line(line: Allocation, pilot_id: int) -> None:
         errors.setdefault("serves_municipality", []).append(
             _("This municipality is not a member of the pilot.")
         )
-    if line.organisation_id:
+    if line.organisation_id and not (
+        before is not None and before.organisation_id == line.organisation_id
+    ):
         try:
             check_pilot_organisation(line.organisation_id, pilot_id)
         except ValidationError as error:
@@ -240,22 +249,30 @@ def allocation_update(
     """Change a line (and, when `parts` is given, its parts) if nobody changed it since
     `version`; else `StaleEdit` with the current line. Returns the saved line."""
     version = as_version(version)
-    with transaction.atomic():
-        claim_plan(allocation.plan_id)
-        line = claim_line(allocation.pk, version, seen=allocation)
-        old_fte = line.fte
-        set_fields(line, fields, LINE_FIELDS)
-        _validate_line(line, line.plan.pilot_id)
-        parts = _prepare_parts(line, parts)
-        # The part-within-line trigger checks every statement: a line that grows is saved
-        # before its parts, a line that shrinks after them. An error undoes the whole block,
-        # so no save needs a savepoint of its own.
-        if line.fte >= old_fte:
-            save(line, user, reason, savepoint=False)
-            _write_parts(line, parts, user)
-        else:
-            _write_parts(line, parts, user)
-            save(line, user, reason, savepoint=False)
+    try:
+        with transaction.atomic():
+            claim_plan(allocation.plan_id)  # on PostgreSQL the plan's row lock, to the commit
+            if allocation.version == version:
+                # Read at the version the user saw: the line's own save claims it, in one
+                # UPDATE that writes only while the row still has that version.
+                line, claim = copy.copy(allocation), version
+            else:
+                line, claim = claim_line(allocation.pk, version, seen=allocation), None
+            old_fte = line.fte
+            set_fields(line, fields, LINE_FIELDS)
+            _validate_line(line, line.plan.pilot_id, before=allocation)
+            parts = _prepare_parts(line, parts)
+            # The part-within-line trigger checks every statement: a line that grows is saved
+            # before its parts, a line that shrinks after them. An error (a lost claim too)
+            # undoes the whole block, so no save needs a savepoint of its own.
+            if line.fte >= old_fte:
+                save(line, user, reason, savepoint=False, claim=claim)
+                _write_parts(line, parts, user)
+            else:
+                _write_parts(line, parts, user)
+                save(line, user, reason, savepoint=False, claim=claim)
+    except ClaimLost:
+        raise stale_line(allocation.pk) from None
     if parts:  # written: read them again when shown
         getattr(line, "_prefetched_objects_cache", {}).pop("parts", None)
     return line

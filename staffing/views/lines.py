@@ -195,11 +195,18 @@ class AllocationUpdateView(AllocationFormMixin, FormView):
 
     inline_template_name = "staffing/allocation_row_form.html"
 
-    @cached_property
-    def allocation(self) -> Allocation:
-        line = get_object_or_404(lines_with_parts(), plan=self.plan, pk=self.kwargs["pk"])
-        line.plan = self.plan  # the service reads the line's plan: no query for it
-        return line
+    def get_pilot(self):
+        """The line with its parts, its plan and the pilot, in one query and its parts' (the
+        URL names all three; 404 unless the line is in that plan of that pilot)."""
+        line = get_object_or_404(
+            lines_with_parts().select_related("plan__pilot"),
+            plan__pilot__slug=self.kwargs[self.pilot_url_kwarg],
+            plan__slug=self.kwargs["plan"],
+            pk=self.kwargs["pk"],
+        )
+        self.allocation = line
+        self.__dict__["plan"] = line.plan  # PlanMixin's cached property, read already
+        return line.plan.pilot
 
     def form_prefix(self):
         return f"line-{self.kwargs['pk']}"
@@ -262,7 +269,8 @@ class AllocationUpdateView(AllocationFormMixin, FormView):
                 return self.htmx_panels(retarget_lines=True)
             return HttpResponseRedirect(self.plan_edit_url())
         current = fresh_line(refused.current.pk)
-        self.__dict__["allocation"] = current
+        current.plan = self.plan
+        self.allocation = current
         fresh = self.get_form_class()(
             pilot=self.pilot, instance=current, inline=is_htmx(self.request), prefix=form.prefix
         )

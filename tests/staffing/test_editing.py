@@ -784,10 +784,10 @@ def test_refused_htmx_row_save_changes_nothing(client, world, overrides, field, 
 # --- pinned query counts ------------------------------------------------------------------------
 
 EDIT_PAGE_QUERIES = 23  # the statistics once for the totals and the capacity panel
-ROW_FORM_QUERIES = 12  # no transaction around the request (the service has its own)
-ROW_SAVE_QUERIES = 15  # the organisation check and the row: the page then fetches the panels
+ROW_FORM_QUERIES = 10  # the line, its plan and pilot in one query; no transaction around it
+ROW_SAVE_QUERIES = 11  # claimed by its own UPDATE; the page then fetches the panels
 PANELS_QUERIES = 17  # the totals, subtotals and capacity the page fetches after a row save
-LINE_PAGE_QUERIES = 15
+LINE_PAGE_QUERIES = 13
 
 
 def _queries_of(client, django_assert_num_queries, number, method, target, data=None, **extra):

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from core.history import parse_reason
@@ -217,6 +218,55 @@ def test_update_of_a_deleted_line_says_it_is_gone(world):
     assert refused.value.current is None
     with translation.override("en"):
         assert "deleted this line" in str(refused.value.message)
+
+
+@pytest.mark.parametrize(
+    ("line_fte", "part_fte"),
+    [(Decimal("0.5"), Decimal("0.5")), (Decimal("9"), Decimal("8"))],
+    ids=["line-shrinks", "line-grows"],
+)
+def test_a_save_between_the_read_and_the_write_wins_and_this_one_changes_nothing(
+    world, line_fte, part_fte
+):
+    """The line was read at the version the user saw, and someone saved it before this save's
+    UPDATE, which claims the line as it writes it: that UPDATE matches no row, and the parts
+    written before it (a shrinking line) are undone with it."""
+    seen = Allocation.objects.get(pk=world.line.pk)
+    services.allocation_update(
+        allocation=Allocation.objects.get(pk=world.line.pk),
+        version=1,
+        user=world.coordinator,
+        role_title="Ensimmäinen",
+    )
+    before = fingerprint()
+    with pytest.raises(services.StaleEdit) as refused:
+        services.allocation_update(
+            allocation=seen,
+            version=1,
+            user=world.admin,
+            fte=line_fte,
+            client_work_fte=line_fte,
+            parts=[services.PartInput(part=world.part, label="josta nuoret", fte=part_fte)],
+        )
+    assert refused.value.current.role_title == "Ensimmäinen"
+    assert fingerprint() == before
+    assert seen.version == 1  # the caller's line is as it was read
+
+
+def test_a_save_claims_and_writes_its_line_in_one_update(world):
+    """The claim is the save's own UPDATE (… WHERE version = the one seen), not one more."""
+    with CaptureQueriesContext(connection) as context:
+        line = services.allocation_update(
+            allocation=world.line, version=1, user=world.admin, note="x"
+        )
+    updates = [
+        query["sql"]
+        for query in context.captured_queries
+        if query["sql"].startswith('UPDATE "staffing_allocation"')
+    ]
+    assert len(updates) == 1 and '"version" = 1' in updates[0]
+    assert (line.version, Allocation.objects.get(pk=world.line.pk).version) == (2, 2)
+    assert world.line.history.count() == 2
 
 
 def test_missing_or_garbled_version_counts_as_stale(world):
