@@ -87,6 +87,44 @@ def median_get(port: int, path: str, cookie: str, repeat: int, before=None) -> f
     return statistics.median(timings)
 
 
+def paired_post(
+    port: int, floor_path: str, path: str, cookie: str, csrf: str, repeat: int, body
+) -> tuple[float, float]:
+    """Medians of the floor and of a form POST (`body(turn)`, urlencoded, with the CSRF
+    header and HX-Request, as htmx sends it), alternated on one keep-alive connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {
+        "Cookie": cookie,
+        "X-CSRFToken": csrf,
+        "HX-Request": "true",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    floors, posts = [], []
+    try:
+        for turn in range(repeat + WARM_UP):
+            started = time.perf_counter()
+            connection.request("GET", floor_path, headers={"Cookie": cookie})
+            response = connection.getresponse()
+            response.read()
+            floor = time.perf_counter() - started
+            if response.status != 200:
+                raise RuntimeError(f"GET {floor_path}: {response.status}")
+            data = body(turn).encode()
+            started = time.perf_counter()
+            connection.request("POST", path, body=data, headers=headers)
+            response = connection.getresponse()
+            content = response.read()
+            posted = time.perf_counter() - started
+            if response.status != 200 or b"data-version" not in content:
+                raise RuntimeError(f"POST {path}: {response.status} {content[:300]!r}")
+            if turn >= WARM_UP:
+                floors.append(floor)
+                posts.append(posted)
+    finally:
+        connection.close()
+    return statistics.median(floors), statistics.median(posts)
+
+
 def drive(port: int, path: str, cookie: str, *, connections: int, seconds: float) -> dict:
     """Fetch `path` over `connections` connections for `seconds`; latencies and errors."""
     latencies: list[float] = []

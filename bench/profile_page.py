@@ -1,6 +1,9 @@
 """Profile pages in process at national scale (a developer's tool, not run by make):
 
 .venv/bin/python bench/profile_page.py home dashboard
+.venv/bin/python bench/profile_page.py save    (the bench's inline line save against the floor)
+
+PAGE_CACHE_TIMEOUT=0 profiles pages computed, not kept.
 """
 
 import cProfile
@@ -42,6 +45,23 @@ def main(names):
         "lines": reverse("staffing:allocation-list", kwargs={"pilot": area}),
     }
     for name in [n for n in names if not n.startswith("--")]:
+        if name == "save":
+            from bench.run import line_save
+            from staffing.models import StaffingPlan
+
+            plan = StaffingPlan.objects.filter(pilot__slug=area).first()
+            line_save(client, plan, int(os.environ.get("REPEAT", "50")))
+            profile = cProfile.Profile()
+            profile.enable()
+            line_save(client, plan, 10)
+            profile.disable()
+            if os.environ.get("PROFILE_OUT"):
+                profile.dump_stats(os.environ["PROFILE_OUT"])
+            print(f"=== {name} (the floor and the save, 3 × 11 requests each)")
+            pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
+                int(os.environ.get("TOP", "45"))
+            )
+            continue
         url = urls[name]
         client.get(url)
         profile = cProfile.Profile()
