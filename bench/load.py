@@ -125,49 +125,46 @@ def paired_post(
     return statistics.median(floors), statistics.median(posts)
 
 
-def drive(port: int, path: str, cookie: str, *, connections: int, seconds: float) -> dict:
-    """Fetch `path` over `connections` connections for `seconds`; latencies and errors."""
-    latencies: list[float] = []
-    errors = [0]
+def clients(port: int, cookie: str, *, connections: int, seconds: float, address, patient=False):
+    """`connections` threads, each on a keep-alive connection, GET `address()` until `seconds`
+    have passed; (status, seconds, Retry-After) of every answer, timed from sending the request
+    (connecting, for a new connection) to its last byte, status None for a connection error. A
+    `patient` client refused with 503 waits the Retry-After it is told (as a browser's user
+    would, at least) before it tries again."""
+    answers: list[tuple[int | None, float, str | None]] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
-    def worker():
+    def client():
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, failed = [], 0
+        mine = []
         while time.monotonic() < stop:
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers={"Cookie": cookie})
+                connection.request("GET", address(), headers={"Cookie": cookie})
                 response = connection.getresponse()
                 response.read()
-                if response.status != 200:
-                    failed += 1
-                else:
-                    mine.append(time.perf_counter() - started)
-                if response.getheader("Connection", "").lower() == "close":
-                    connection.close()
             except (OSError, http.client.HTTPException):
-                failed += 1
+                mine.append((None, time.perf_counter() - started, None))
                 connection.close()
+                continue
+            retry = response.getheader("Retry-After")
+            mine.append((response.status, time.perf_counter() - started, retry))
+            if response.getheader("Connection", "").lower() == "close":
+                connection.close()
+            if patient and response.status == 503:
+                wait = float(retry or "1")
+                time.sleep(max(0.0, min(wait, stop - time.monotonic())))
         connection.close()
         with lock:
-            latencies.extend(mine)
-            errors[0] += failed
+            answers.extend(mine)
 
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    threads = [threading.Thread(target=client) for _ in range(connections)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "errors": errors[0],
-        "p50": statistics.median(latencies) if latencies else float("nan"),
-        "p99": latencies[int(len(latencies) * 0.99) - 1] if latencies else float("nan"),
-        "per_second": len(latencies) / seconds,
-    }
+    return answers
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -176,62 +173,39 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[max(0, int(len(sorted_values) * fraction) - 1)]
 
 
+def drive(port: int, path: str, cookie: str, *, connections: int, seconds: float) -> dict:
+    """Fetch `path` over `connections` connections for `seconds`; latencies and errors (any
+    answer but a 200 is one)."""
+    answers = clients(port, cookie, connections=connections, seconds=seconds, address=lambda: path)
+    latencies = sorted(elapsed for status, elapsed, _retry in answers if status == 200)
+    return {
+        "requests": len(latencies),
+        "errors": len(answers) - len(latencies),
+        "p50": statistics.median(latencies) if latencies else float("nan"),
+        "p99": percentile(latencies, 0.99),
+        "per_second": len(latencies) / seconds,
+    }
+
+
 def burst(port: int, path: str, cookie: str, *, connections: int, seconds: float) -> dict:
-    """`connections` clients fetch `path` for `seconds`, cold: each request's address is made
-    unique (`?burst=N`), so no kept page answers it. A refused client waits the Retry-After
-    seconds it is told (as a browser's user would, at least) and tries again on a new
-    connection. Served (200) and refused (503) answers are counted and timed apart, each from
-    sending the request (connecting, for a new connection) to the answer's last byte; anything
-    else is an error."""
-    served: list[float] = []
-    refused: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
+    """`connections` patient clients fetch `path` for `seconds`, cold: each request's address
+    is made unique (`?burst=N`), so no kept page answers it. Served (200) and refused (503
+    with Retry-After) answers are counted and timed apart; anything else is an error."""
     numbers = itertools.count()
-
-    def client():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine_served, mine_refused, failed = [], [], 0
-        while time.monotonic() < stop:
-            address = f"{path}?burst={next(numbers)}"
-            started = time.perf_counter()
-            try:
-                connection.request("GET", address, headers={"Cookie": cookie})
-                response = connection.getresponse()
-                response.read()
-                elapsed = time.perf_counter() - started
-                if response.status == 200:
-                    mine_served.append(elapsed)
-                elif response.status == 503 and response.getheader("Retry-After"):
-                    mine_refused.append(elapsed)
-                else:
-                    failed += 1
-                if response.getheader("Connection", "").lower() == "close":
-                    connection.close()
-                if response.status == 503:
-                    wait = float(response.getheader("Retry-After", "1"))
-                    time.sleep(max(0.0, min(wait, stop - time.monotonic())))
-            except (OSError, http.client.HTTPException):
-                failed += 1
-                connection.close()
-        connection.close()
-        with lock:
-            served.extend(mine_served)
-            refused.extend(mine_refused)
-            errors[0] += failed
-
-    threads = [threading.Thread(target=client) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    served.sort()
-    refused.sort()
+    answers = clients(
+        port,
+        cookie,
+        connections=connections,
+        seconds=seconds,
+        address=lambda: f"{path}?burst={next(numbers)}",
+        patient=True,
+    )
+    served = sorted(elapsed for status, elapsed, _retry in answers if status == 200)
+    refused = sorted(elapsed for status, elapsed, retry in answers if status == 503 and retry)
     return {
         "served": len(served),
         "refused": len(refused),
-        "errors": errors[0],
+        "errors": len(answers) - len(served) - len(refused),
         "served_p50": percentile(served, 0.5),
         "served_p99": percentile(served, 0.99),
         "refused_p50": percentile(refused, 0.5),

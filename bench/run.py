@@ -8,10 +8,11 @@ median is printed with its ratio to the floor, as a user seeing it again meets i
 the page cache while nothing changed, core.page_cache) and cold (the database's revision raised
 before each request, so every one is computed and rendered); then the national/seed ratios,
 the import of 17 580 counts against bulk_create_with_history of those rows, an inline (htmx)
-line save against the floor (over HTTP as a browser posts it, and in process), and a short load (8 connections each) of the
-floor, the national home, an area's dashboard and its line list against a gunicorn started on a free
-local port, with p50/p99/errors and each p99 against the floor's; then a burst (64 connections)
-of the area's dashboard, served and refused (503) answers apart, and the floor right after it.
+line save against the floor (over HTTP as a browser posts it, and in process), and a short
+load (8 connections each) of the floor, the national home, an area's dashboard and its line
+list against a gunicorn started on a free local port, with p50/p99/errors and each p99 against
+the floor's; then a burst (64 connections) of the area's dashboard, served and refused (503)
+answers apart, and the floor right after it.
 The data lives in a throwaway database (SQLite unless DATABASE_URL names PostgreSQL, e.g.
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/kokeilu_bench: the run makes test_kokeilu_bench
 and drops it). Nothing here asserts a time.

@@ -21,8 +21,26 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ENDED = reverse("home") + "?period=ended"
 
 
+STORED: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _stored_keys(monkeypatch):
+    """Records the key of every page the cache is given, through its public API only."""
+    cache = caches["pages"]
+    store = cache.set
+    STORED.clear()
+
+    def recording(key, *args, **kwargs):
+        STORED.append(key)
+        return store(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", recording)
+
+
 def kept_pages() -> int:
-    return len(caches["pages"]._cache)
+    """The pages kept now: those stored and still in the cache."""
+    return sum(1 for key in set(STORED) if caches["pages"].get(key) is not None)
 
 
 @pytest.fixture
