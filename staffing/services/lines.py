@@ -86,15 +86,11 @@ def _loaded(line: Allocation, name: str) -> bool:
     )
 
 
-def _validate_line(line: Allocation, pilot_id: int, before: Allocation | None = None) -> None:
+def _validate_line(line: Allocation, pilot_id: int) -> None:
     """The FTE as typed and the pilot's own municipalities and groups, then the model's own
     validation, once: field validators, foreign keys that must exist (unless read already)
     and the constraints (client work within the FTE, one served; in Python, see
-    core.constraints), each rule with its message on its field.
-
-    `before` is the line as it is saved now, for a change: an organisation it keeps needs no
-    check, since no organisation leaves a pilot's list while a line uses it
-    (`organisation_remove`)."""
+    core.constraints), each rule with its message on its field."""
     errors: dict[str, list] = {}
     for field in ("fte", "client_work_fte"):
         try:
@@ -110,9 +106,9 @@ def _validate_line(line: Allocation, pilot_id: int, before: Allocation | None = 
         errors.setdefault("serves_municipality", []).append(
             _("This municipality is not a member of the pilot.")
         )
-    if line.organisation_id and not (
-        before is not None and before.organisation_id == line.organisation_id
-    ):
+    if line.organisation_id:
+        # Asked even when the line keeps its organisation: the admin can take an organisation
+        # off a pilot's list without asking the service.
         try:
             check_pilot_organisation(line.organisation_id, pilot_id)
         except ValidationError as error:
@@ -260,7 +256,7 @@ def allocation_update(
                 line, claim = claim_line(allocation.pk, version, seen=allocation), None
             old_fte = line.fte
             set_fields(line, fields, LINE_FIELDS)
-            _validate_line(line, line.plan.pilot_id, before=allocation)
+            _validate_line(line, line.plan.pilot_id)
             parts = _prepare_parts(line, parts)
             # The part-within-line trigger checks every statement: a line that grows is saved
             # before its parts, a line that shrinks after them. An error (a lost claim too)
@@ -269,6 +265,14 @@ def allocation_update(
                 save(line, user, reason, savepoint=False, claim=claim)
                 _write_parts(line, parts, user)
             else:
+                if claim is not None and parts:
+                    # Parts written before their line: the line is claimed first, so that a
+                    # stale save is refused as stale (not by a part's rule on parts someone
+                    # changed since) and the line's row is locked before its parts', as every
+                    # other writer locks them.
+                    if not Allocation.claim(allocation.pk, version=version):
+                        raise stale_line(allocation.pk)
+                    line.version, claim = version + 1, None
                 _write_parts(line, parts, user)
                 save(line, user, reason, savepoint=False, claim=claim)
     except ClaimLost:

@@ -197,16 +197,29 @@ class AllocationUpdateView(AllocationFormMixin, FormView):
 
     def get_pilot(self):
         """The line with its parts, its plan and the pilot, in one query and its parts' (the
-        URL names all three; 404 unless the line is in that plan of that pilot)."""
-        line = get_object_or_404(
-            lines_with_parts().select_related("plan__pilot"),
-            plan__pilot__slug=self.kwargs[self.pilot_url_kwarg],
-            plan__slug=self.kwargs["plan"],
-            pk=self.kwargs["pk"],
-        )
+        URL names all three). Without such a line, the pilot as every view reads it: the
+        rights and the plan's lock are checked first, then the line's 404 (`get`, `post`)."""
+        try:
+            line = (
+                lines_with_parts()
+                .select_related("plan__pilot")
+                .get(
+                    plan__pilot__slug=self.kwargs[self.pilot_url_kwarg],
+                    plan__slug=self.kwargs["plan"],
+                    pk=self.kwargs["pk"],
+                )
+            )
+        except Allocation.DoesNotExist:
+            self.allocation = None
+            return super().get_pilot()
         self.allocation = line
         self.__dict__["plan"] = line.plan  # PlanMixin's cached property, read already
         return line.plan.pilot
+
+    def line_or_404(self) -> Allocation:
+        if self.allocation is None:
+            raise Http404
+        return self.allocation
 
     def form_prefix(self):
         return f"line-{self.kwargs['pk']}"
@@ -228,11 +241,11 @@ class AllocationUpdateView(AllocationFormMixin, FormView):
         return context
 
     def get(self, request, *args, **kwargs):
-        self.formset = self.make_formset(self.allocation)
+        self.formset = self.make_formset(self.line_or_404())
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        old_need = self.allocation.service_need_id  # before the form writes to the instance
+        old_need = self.line_or_404().service_need_id  # before the form writes to the instance
         form = self.get_form()
         self.formset = self.make_formset(self.allocation)
         if not self.validate(form):

@@ -781,11 +781,39 @@ def test_refused_htmx_row_save_changes_nothing(client, world, overrides, field, 
     assert (fingerprint(), world.line.history.count()) == before
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["missing", "other-plan"])
+def test_a_reader_who_may_not_edit_gets_403_for_any_line_address(client, world, address):
+    """The edit right is checked before the line is looked for: a manager (reads every pilot,
+    edits none) is refused every line address alike, whether the line is there or not."""
+    other = StaffingPlanFactory(pilot=world.pilot, name="Toinen", slug="toinen")
+    pk = 999999 if address == "missing" else AllocationFactory(plan=other, position=1).pk
+    client.force_login(world.manager)
+    assert client.get(plan_url("staffing:allocation-edit", world, pk=pk)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_missing_line_of_a_locked_plan_sends_to_the_plan_like_any_other(client, world):
+    approve(world)
+    client.force_login(world.coordinator)
+    response = client.get(plan_url("staffing:allocation-edit", world, pk=999999))
+    assert response.status_code == 302
+    assert response["Location"] == plan_url("staffing:plan-edit", world)
+
+
+@pytest.mark.django_db
+def test_a_missing_line_of_an_editable_plan_is_404(client, world):
+    client.force_login(world.coordinator)
+    assert client.get(plan_url("staffing:allocation-edit", world, pk=999999)).status_code == 404
+    line = plan_url("staffing:allocation-edit", world, pk=999999)
+    assert client.post(line, {}, **HTMX).status_code == 404
+
+
 # --- pinned query counts ------------------------------------------------------------------------
 
 EDIT_PAGE_QUERIES = 23  # the statistics once for the totals and the capacity panel
 ROW_FORM_QUERIES = 10  # the line, its plan and pilot in one query; no transaction around it
-ROW_SAVE_QUERIES = 11  # claimed by its own UPDATE; the page then fetches the panels
+ROW_SAVE_QUERIES = 12  # claimed by its own UPDATE; the page then fetches the panels
 PANELS_QUERIES = 17  # the totals, subtotals and capacity the page fetches after a row save
 LINE_PAGE_QUERIES = 13
 

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from core.history import parse_reason
 from staffing import services
 from staffing.models import Allocation, AllocationPart, ResourcePool, StaffingPlan
+from staffing.selectors.lines import lines_with_parts
 from tests.factories.municipalities import MunicipalityFactory, MunicipalityGroupFactory
 from tests.factories.staffing import ResourcePoolFactory
 from tests.staffing.test_editing import approve, build_world, fingerprint
@@ -251,6 +252,79 @@ def test_a_save_between_the_read_and_the_write_wins_and_this_one_changes_nothing
     assert refused.value.current.role_title == "Ensimmäinen"
     assert fingerprint() == before
     assert seen.version == 1  # the caller's line is as it was read
+
+
+def test_a_stale_save_of_a_shrinking_line_whose_parts_no_longer_fit_is_refused_as_stale(world):
+    """Opened at 4 FTE with a part of 1; someone shrinks the line to 1,5 since. This save, based
+    on the first version, shrinks it to 3 and grows the part to 2: the parts are written before
+    the line, so the line is claimed first and the refusal is the stale one, not the part's."""
+    seen = lines_with_parts().select_related("plan__pilot").get(pk=world.line.pk)
+    services.allocation_update(
+        allocation=lines_with_parts().get(pk=world.line.pk),
+        version=1,
+        user=world.coordinator,
+        fte=Decimal("1.5"),
+        client_work_fte=Decimal("1.5"),
+    )
+    before = fingerprint(), AllocationPart.history.count()
+    with pytest.raises(services.StaleEdit):
+        services.allocation_update(
+            allocation=seen,
+            version=1,
+            user=world.admin,
+            fte=Decimal("3"),
+            client_work_fte=Decimal("3"),
+            parts=[services.PartInput(part=world.part, label="josta nuoret", fte=Decimal("2"))],
+        )
+    assert (fingerprint(), AllocationPart.history.count()) == before
+
+
+def test_a_stale_save_of_a_part_replaced_since_is_refused_as_stale(world):
+    """Someone removed the part and added another in its place since: the stale save, which
+    shrinks the line and changes the old part, is refused as stale and writes nothing."""
+    seen = lines_with_parts().select_related("plan__pilot").get(pk=world.line.pk)
+    services.allocation_update(
+        allocation=lines_with_parts().get(pk=world.line.pk),
+        version=1,
+        user=world.coordinator,
+        parts=[
+            services.PartInput(part=world.part, delete=True),
+            services.PartInput(part=None, label="uusi", fte=Decimal("1")),
+        ],
+    )
+    before = fingerprint(), AllocationPart.history.count()
+    with pytest.raises(services.StaleEdit):
+        services.allocation_update(
+            allocation=seen,
+            version=1,
+            user=world.admin,
+            fte=Decimal("3"),
+            client_work_fte=Decimal("3"),
+            parts=[services.PartInput(part=world.part, label="josta nuoret", fte=Decimal("0.5"))],
+        )
+    assert (fingerprint(), AllocationPart.history.count()) == before
+
+
+def test_a_save_keeping_an_organisation_taken_off_the_pilots_list_is_refused(world):
+    """The admin can take an organisation off a pilot's list without the service's in-use
+    check: a save of a line that keeps it is refused, not let through unasked."""
+    world.pilot.organisations.remove(world.te)
+    line = lines_with_parts().select_related("plan__pilot").get(pk=world.line.pk)
+    with pytest.raises(ValidationError) as refused:
+        services.allocation_update(allocation=line, version=1, user=world.admin, note="x")
+    assert "organisation" in refused.value.message_dict
+
+
+def test_a_lost_claim_inside_an_outer_transaction_leaves_it_usable(world):
+    """As under ATOMIC_REQUESTS: the service's block is a savepoint, undone alone."""
+    seen = lines_with_parts().select_related("plan__pilot").get(pk=world.line.pk)
+    services.allocation_update(allocation=world.line, version=1, user=world.admin, note="a")
+    with transaction.atomic():
+        with pytest.raises(services.StaleEdit):
+            services.allocation_update(allocation=seen, version=1, user=world.admin, note="b")
+        Allocation.objects.filter(pk=world.line.pk).update(role_title="after")
+    line = Allocation.objects.get(pk=world.line.pk)
+    assert (line.role_title, line.note) == ("after", "a")
 
 
 def test_a_save_claims_and_writes_its_line_in_one_update(world):
