@@ -10,12 +10,24 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext
 
-from core.numbers import format_fi
+from core.numbers import FINNISH_SEPARATORS, PYTHON_SEPARATORS, format_grouped
 
 EMPTY = "–"
 
+_HUNDREDTH = Decimal("0.01")
+_TENTH = Decimal("0.1")
 
-def format_number(value, places: int | None = None) -> str:
+
+def separators(language: str | None = None) -> tuple[str, str]:
+    """The decimal and thousands marks of `language` (the active one when not given), for
+    `core.numbers.format_grouped`. A page that formats hundreds of figures looks the language
+    up once and passes it on as `language=`: the lookup costs more than the formatting."""
+    if language is None:
+        language = get_language() or "fi"
+    return PYTHON_SEPARATORS if language.startswith("en") else FINNISH_SEPARATORS
+
+
+def format_number(value, places: int | None = None, *, language: str | None = None) -> str:
     if value is None or value == "":
         return EMPTY
     if isinstance(value, float):
@@ -23,42 +35,39 @@ def format_number(value, places: int | None = None) -> str:
         raise TypeError(f"format_number takes Decimal or int, not float ({value!r})")
     if not isinstance(value, Decimal):
         value = Decimal(value)
-    text = format_fi(value, places)
-    if (get_language() or "fi").startswith("en"):
-        text = text.replace("\u202f", "\u2009").replace(",", ".").replace("\u2009", ",")
-    return text
+    return format_grouped(value, places, separators=separators(language))
 
 
 def fte_places(value: Decimal) -> int:
     """Two decimals where the data has them (7,55), otherwise one (14,2; 4,0)."""
-    return 2 if value.quantize(Decimal("0.01")) != value.quantize(Decimal("0.1")) else 1
+    return 2 if value.quantize(_HUNDREDTH) != value.quantize(_TENTH) else 1
 
 
-def format_fte(value) -> str:
+def format_fte(value, *, language: str | None = None) -> str:
     if value is None:
         return EMPTY
     value = Decimal(value)
-    return format_number(value, fte_places(value))
+    return format_number(value, fte_places(value), language=language)
 
 
-def format_caseload(value) -> str:
-    return format_number(value, 1)
+def format_caseload(value, *, language: str | None = None) -> str:
+    return format_number(value, 1, language=language)
 
 
-def format_count(value) -> str:
-    return format_number(value, 0)
+def format_count(value, *, language: str | None = None) -> str:
+    return format_number(value, 0, language=language)
 
 
-def format_signed_count(value) -> str:
+def format_signed_count(value, *, language: str | None = None) -> str:
     """A change in a count: "+120", "-35", "0"."""
-    text = format_count(value)
+    text = format_count(value, language=language)
     return f"+{text}" if value is not None and value > 0 else text
 
 
-def format_percent(value, places: int = 1) -> str:
+def format_percent(value, places: int = 1, *, language: str | None = None) -> str:
     if value is None:
         return EMPTY
-    return f"{format_number(value, places)}\u00a0%"
+    return f"{format_number(value, places, language=language)}\u00a0%"
 
 
 def format_moment(value) -> str:

@@ -13,9 +13,6 @@ MINUS_SIGN = "\u2212"
 THOUSANDS_SEPARATOR = "\u202f"  # narrow no-break space
 DECIMAL_SEPARATOR = ","
 
-# One shared context, wide enough for any FTE or count: display never builds a context per call.
-_CONTEXT = Context(prec=60)
-
 
 def _exact(value: Decimal | int) -> Decimal:
     if isinstance(value, float):
@@ -29,29 +26,48 @@ def _exact(value: Decimal | int) -> Decimal:
     return value
 
 
+#: The quantum of each number of decimal places a page shows, built once.
+_STEPS = tuple(Decimal(1).scaleb(-places) for places in range(13))
+#: One shared context, half-up like the seed documents and wide enough for any FTE or count:
+#: display never builds a context per call.
+_HALF_UP = Context(prec=60, rounding=ROUND_HALF_UP)
+
+#: (decimal separator, thousands separator) of Finnish; Python's own are ".", ",".
+FINNISH_SEPARATORS = (DECIMAL_SEPARATOR, THOUSANDS_SEPARATOR)
+PYTHON_SEPARATORS = (".", ",")
+
+
+def format_grouped(
+    value: Decimal | int, places: int | None, *, separators: tuple[str, str] = FINNISH_SEPARATORS
+) -> str:
+    """`value` rounded half-up to `places` (None: its own), written with `separators`
+    (decimal, thousands) and a real minus sign; a value rounded to zero has no sign."""
+    value = _exact(value)
+    if places is None:
+        places = max(0, -int(value.as_tuple().exponent))
+    if isinstance(places, bool) or not isinstance(places, int) or places < 0:
+        raise ValueError(f"places must be a non-negative int, got {places!r}")
+    step = _STEPS[places] if places < len(_STEPS) else Decimal(1).scaleb(-places)
+    rounded = value.quantize(step, None, _HALF_UP)
+    text = format(rounded, ",f")
+    if separators is FINNISH_SEPARATORS:
+        text = text.replace(",", THOUSANDS_SEPARATOR).replace(".", DECIMAL_SEPARATOR)
+    elif separators != PYTHON_SEPARATORS:
+        decimal_mark, thousands = separators
+        text = text.replace(",", "\0").replace(".", decimal_mark).replace("\0", thousands)
+    if text[0] == "-":
+        # "-0,0": a negative value rounded to zero is shown without a sign.
+        return (MINUS_SIGN if rounded < 0 else "") + text[1:]
+    return text
+
+
 def format_fi(value: Decimal | int, places: int | None = None) -> str:
     """Finnish display: decimal comma, narrow no-break space between thousands, real minus.
 
     ``places`` rounds half-up like the seed documents; ``None`` keeps the value's
     own decimal places (Decimal("7.55") → "7,55", Decimal("1.0") → "1,0").
     """
-    value = _exact(value)
-    if places is None:
-        places = max(0, -int(value.as_tuple().exponent))
-    if isinstance(places, bool) or not isinstance(places, int) or places < 0:
-        raise ValueError(f"places must be a non-negative int, got {places!r}")
-    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_CONTEXT)
-    sign = MINUS_SIGN if rounded < 0 else ""
-    integer_digits, _, fraction_digits = format(abs(rounded), "f").partition(".")
-    groups = []
-    while len(integer_digits) > 3:
-        groups.insert(0, integer_digits[-3:])
-        integer_digits = integer_digits[:-3]
-    groups.insert(0, integer_digits)
-    text = sign + THOUSANDS_SEPARATOR.join(groups)
-    if fraction_digits:
-        text += DECIMAL_SEPARATOR + fraction_digits
-    return text
+    return format_grouped(value, places, separators=FINNISH_SEPARATORS)
 
 
 # --- reading numbers people type -----------------------------------------------------------------
