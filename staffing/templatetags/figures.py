@@ -11,14 +11,21 @@ difference as its title.
 
 {% capacity_row row total=False %}: one row of the required-capacity panel, from a
 `staffing.reports.capacity.PanelRow` and its formatted values.
+
+{% pool_rows pools pilot %}, {% matrix_rows matrix list_url plan.slug %},
+{% matrix_totals matrix list_url plan.slug %}, {% matrix_groups grouped list_url plan.slug %},
+{% matrix_chart_rows matrix %}, {% served_rows served pilot %} and {% served_totals served %}:
+the rows of the dashboard's hot tables, each written in one pass with the language looked up
+once (a template tag per cell was most of a cold dashboard's time). The markup is the
+per-cell tags' own: `figure_td` and `matrix_td` write both.
 """
 
 from urllib.parse import quote
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from core import formatting
 from municipalities import wording
@@ -35,30 +42,46 @@ FORMATS = {
 }
 
 
-@register.simple_tag
-def figure_cell(cell, kind="fte", extra_class="", testid="", link=""):
-    value = "" if cell.value is None else FORMATS.get(kind, formatting.format_fte)(cell.value)
+def markup(parts) -> SafeString:
+    """Rows written by the tags below, as one safe string. Each part is markup of these
+    functions with every text in it escaped (labels, titles, links) and the figures formatted
+    by `core.formatting`, which writes only digits, signs, separators and "%": nothing in it
+    can open a tag. The one `mark_safe` of the module, so that claim is checked in one place."""
+    return mark_safe("".join(parts))  # noqa: S308  (see above: every text is escaped)
+
+
+def figure_td(cell, kind="fte", *, language, extra_class="", testid="", link="") -> str:
+    """A figure's <td> as markup (not yet marked safe: the callers join many first)."""
+    value = (
+        ""
+        if cell.value is None
+        else FORMATS.get(kind, formatting.format_fte)(cell.value, language=language)
+    )
     classes = "num"
     attributes = ""
     declared = ""
     if cell.differs:
         classes += " figure-differs"
-        shown = formatting.format_number(cell.declared_value, None)
-        title = cause_text(cell.declared.result)
-        attributes = format_html(' data-differs="true" data-declared="{}" title="{}"', shown, title)
-        declared = format_html(
-            ' <span class="declared">({} {}{})</span>',
-            gettext("source:"),
-            shown,
-            "\u00a0%" if kind == "percent" else "",
-        )
+        shown = formatting.format_number(cell.declared_value, None, language=language)
+        title = escape(cause_text(cell.declared.result))
+        attributes = f' data-differs="true" data-declared="{shown}" title="{title}"'
+        percent = "\u00a0%" if kind == "percent" else ""
+        declared = f' <span class="declared">({escape(gettext("source:"))} {shown}{percent})</span>'
     if extra_class:
-        classes += f" {extra_class}"
+        classes += f" {escape(extra_class)}"
     if testid:
-        attributes = format_html(' data-testid="{}"{}', testid, attributes)
+        attributes = f' data-testid="{escape(testid)}"{attributes}'
     if link and cell.value is not None:
-        value = format_html('<a href="{}">{}</a>', link, value)
-    return format_html('<td class="{}"{}>{}{}</td>', classes, attributes, value, declared)
+        value = f'<a href="{escape(link)}">{value}</a>'
+    return f'<td class="{classes}"{attributes}>{value}{declared}</td>'
+
+
+@register.simple_tag
+def figure_cell(cell, kind="fte", extra_class="", testid="", link=""):
+    td = figure_td(
+        cell, kind, language=get_language(), extra_class=extra_class, testid=testid, link=link
+    )
+    return markup((td,))
 
 
 @register.simple_tag
@@ -134,22 +157,240 @@ def capacity_row(row, total=False, kind=""):
     return format_html("{}{}</tr>", start, cells)
 
 
-@register.simple_tag
-def matrix_cell(cell, need_filter=None, list_url="", plan_slug=""):
+class MatrixLinks:
+    """The line items behind a matrix cell: the allocation list filtered by plan, service need
+    and organisation, with each part quoted once per page rather than once per cell."""
+
+    def __init__(self, list_url, plan_slug):
+        self.start = f"{list_url}?plan={quote(plan_slug, safe='/')}&service_need="
+        self._organisations = {}
+
+    def href(self, need_filter, organisation) -> str:
+        end = self._organisations.get(organisation.pk)
+        if end is None:
+            end = self._organisations[organisation.pk] = (
+                f"&organisation={quote(organisation.slug, safe='/')}"
+            )
+        return escape(f"{self.start}{quote(str(need_filter), safe='/')}{end}")
+
+
+def matrix_td(cell, *, language, need_filter=None, links: MatrixLinks | None = None) -> str:
     """A staffing-matrix cell: its FTE linking to the line items behind it, whose roles are
     its title ("Elinkeinopalvelut 0,5; – 1,0"); a part row ("of which") has no link."""
     if cell.value is None:
-        return mark_safe('<td class="num"></td>')
-    value = formatting.format_fte(cell.value)
-    if need_filter is None:
-        return format_html('<td class="num">{}</td>', value)
-    title = "; ".join(f"{role or '–'} {formatting.format_fte(fte)}" for role, fte in cell.roles)
-    href = (
-        f"{list_url}?plan={quote(plan_slug, safe='/')}"
-        f"&service_need={quote(str(need_filter), safe='/')}"
-        f"&organisation={quote(cell.organisation.slug, safe='/')}"
+        return '<td class="num"></td>'
+    value = formatting.format_fte(cell.value, language=language)
+    if need_filter is None or links is None:
+        return f'<td class="num">{value}</td>'
+    title = escape(
+        "; ".join(
+            f"{role or '–'} {formatting.format_fte(fte, language=language)}"
+            for role, fte in cell.roles
+        )
     )
-    return format_html('<td class="num"><a href="{}" title="{}">{}</a></td>', href, title, value)
+    href = links.href(need_filter, cell.organisation)
+    return f'<td class="num"><a href="{href}" title="{title}">{value}</a></td>'
+
+
+@register.simple_tag
+def matrix_cell(cell, need_filter=None, list_url="", plan_slug=""):
+    links = MatrixLinks(list_url, plan_slug) if need_filter is not None else None
+    return markup((matrix_td(cell, language=get_language(), need_filter=need_filter, links=links),))
+
+
+def _signed_fte(difference, language) -> str:
+    """A difference between the two methods of a pool split: "+0,1", "−0,1" or nothing."""
+    if not difference:
+        return ""
+    sign = "+" if difference > 0 else ""
+    return sign + formatting.format_fte(difference, language=language)
+
+
+POOL_ROW_CLASSES = {
+    "pilot": "row-group",
+    "group": "row-group",
+    "member": "row-member",
+    "members_sum": "row-check",
+    "shortfall": "row-check",
+}
+
+
+@register.simple_tag
+def pool_rows(pools, pilot):
+    """The rows of the clients and pools table (`staffing.reports.pools.PoolTable`)."""
+    language = get_language()
+    whole = escape(wording.kind_text(pilot.kind, "whole"))
+    html = []
+    for row in pools.rows:
+        label = whole if row.kind == "pilot" else escape(row.label)
+        html.append(
+            f'<tr class="{POOL_ROW_CLASSES.get(row.kind, "")}" data-row="{escape(row.kind)}">'
+            f'<th scope="row">{label}</th>'
+            f"{figure_td(row.clients, 'count', language=language)}"
+            f"{figure_td(row.share, 'percent', language=language)}"
+        )
+        for cells in row.pools:
+            differ = " methods-differ" if cells.methods_differ else ""
+            html += (
+                figure_td(cells.source, language=language),
+                figure_td(cells.largest_remainder, language=language, extra_class=differ[1:]),
+                f'<td class="num small{differ}">{_signed_fte(cells.difference, language)}</td>',
+            )
+        if pools.has_pools:
+            difference = row.total_difference
+            differ = " methods-differ" if difference else ""
+            html += (
+                figure_td(row.total_source, language=language),
+                figure_td(row.total_largest_remainder, language=language, extra_class=differ[1:]),
+                f'<td class="num small{differ}">{_signed_fte(difference, language)}</td>',
+            )
+        html.append("</tr>")
+    return markup(html)
+
+
+@register.simple_tag
+def matrix_rows(matrix, list_url, plan_slug):
+    """The service-need rows of the staffing matrix (`staffing.reports.matrix.Matrix`), each
+    cell linking to its line items; an "of which" row's cells do not link."""
+    language = get_language()
+    links = MatrixLinks(list_url, plan_slug)
+    unassigned = escape(gettext("Not broken down by service need"))
+    html = []
+    for row in matrix.rows:
+        css = "row-part" if row.kind == "part" else ("row-child" if row.depth else "")
+        label = unassigned if row.kind == "unassigned" else escape(row.label)
+        html.append(
+            f'<tr class="{css}" data-row="{escape(row.kind)}">'
+            f'<th scope="row" class="depth-{row.depth}">{label}</th>'
+        )
+        if row.kind == "part":
+            html.extend(matrix_td(cell, language=language) for cell in row.cells)
+            html.append("<td></td></tr>")
+        else:
+            need_filter = row.need_filter
+            html.extend(
+                matrix_td(cell, language=language, need_filter=need_filter, links=links)
+                for cell in row.cells
+            )
+            html.append(f"{figure_td(row.total, language=language)}</tr>")
+    return markup(html)
+
+
+@register.simple_tag
+def matrix_totals(matrix, list_url, plan_slug):
+    """The matrix's total row (each organisation's total linking to its line items) and its
+    client-work row."""
+    language = get_language()
+    plan_list = f"{list_url}?plan={plan_slug}"
+    total = escape(gettext("Total FTE"))
+    html = [f'<tr class="row-group" data-row="total"><th scope="row">{total}</th>']
+    html.extend(
+        figure_td(
+            cell,
+            language=language,
+            link=f"{plan_list}&organisation={cell.organisation.slug}",
+        )
+        for cell in matrix.totals
+    )
+    html.append(figure_td(matrix.total, language=language, testid="matrix-total", link=plan_list))
+    html.append(
+        '</tr><tr data-row="client-work">'
+        f'<th scope="row">{escape(gettext("Of which client work (estimate)"))}</th>'
+    )
+    html.extend(figure_td(cell, language=language) for cell in matrix.client_work)
+    html.append(figure_td(matrix.client_work_total, language=language, testid="matrix-client-work"))
+    html.append("</tr>")
+    return markup(html)
+
+
+@register.simple_tag
+def matrix_groups(grouped, list_url, plan_slug):
+    """The matrix grouped by kind (`staffing.reports.matrix.GroupedMatrix`): a <tbody> of
+    organisation rows for each kind, closed by the kind's subtotal row."""
+    language = get_language()
+    links = MatrixLinks(list_url, plan_slug)
+    plan_list = f"{list_url}?plan={plan_slug}"
+    in_total = gettext("%(kind)s in total")
+    html = []
+    for group in grouped.groups:
+        kind = escape(group.kind)
+        html.append(f'<tbody data-kind="{kind}">')
+        for org_row in group.rows:
+            organisation = org_row.organisation
+            html.append(
+                f'<tr data-row="organisation">'
+                f'<th scope="row" class="depth-1">{escape(organisation)}</th>'
+            )
+            html.extend(
+                matrix_td(cell, language=language, need_filter=need_filter, links=links)
+                for need_filter, cell in org_row.linked_cells
+            )
+            html.append(
+                figure_td(
+                    org_row.total,
+                    language=language,
+                    link=f"{plan_list}&organisation={organisation.slug}",
+                )
+            )
+            html.append(f"{figure_td(org_row.client_work, language=language)}</tr>")
+        html.append(
+            f'<tr class="row-group" data-row="subtotal" data-kind="{kind}">'
+            f'<th scope="row">{in_total % {"kind": escape(group.label)}}</th>'
+        )
+        html.extend(figure_td(cell, language=language) for cell in group.subtotals)
+        html.append(figure_td(group.total, language=language))
+        html.append(f"{figure_td(group.client_work, language=language)}</tr></tbody>")
+    return markup(html)
+
+
+@register.simple_tag
+def matrix_chart_rows(matrix):
+    """The numbers of the FTE chart: the matrix's service needs with line items, unlinked."""
+    language = get_language()
+    not_broken_down = escape(gettext("Not broken down"))
+    html = []
+    for row in matrix.rows:
+        if row.kind == "part" or not row.has_lines:
+            continue
+        label = escape(row.need.name) if row.need else not_broken_down
+        html.append(f'<tr><th scope="row">{label}</th>')
+        html.extend(matrix_td(cell, language=language) for cell in row.cells)
+        html.append("</tr>")
+    return markup(html)
+
+
+SERVED_ROW_CLASSES = {"group": "row-group", "member": "row-member"}
+
+
+@register.simple_tag
+def served_rows(served, pilot):
+    """The rows of FTE by municipality served (`staffing.reports.served.ServedTable`)."""
+    language = get_language()
+    whole = escape(wording.kind_text(pilot.kind, "whole_no_single"))
+    html = []
+    for row in served.rows:
+        label = whole if row.kind == "pilot" else escape(row.label)
+        html.append(
+            f'<tr class="{SERVED_ROW_CLASSES.get(row.kind, "")}" data-row="{escape(row.kind)}">'
+            f'<th scope="row">{label}</th>'
+        )
+        html.extend(figure_td(cell, language=language) for cell in row.cells)
+        html.append(figure_td(row.total, language=language))
+        html.append(f"{figure_td(row.client_work_total, language=language)}</tr>")
+    return markup(html)
+
+
+@register.simple_tag
+def served_totals(served):
+    """The total row of FTE by municipality served."""
+    language = get_language()
+    html = [
+        f'<tr class="row-group" data-row="total"><th scope="row">{escape(gettext("Total"))}</th>'
+    ]
+    html.extend(figure_td(cell, language=language) for cell in served.totals)
+    html.append(figure_td(served.total, language=language))
+    html.append(f"{figure_td(served.client_work_total, language=language)}</tr>")
+    return markup(html)
 
 
 @register.simple_tag
