@@ -11,8 +11,7 @@ No Django imports: views translate the Finnish default messages by ``code``.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from decimal import (
     ROUND_05UP,
     ROUND_CEILING,
@@ -102,6 +101,10 @@ def _display(value: object) -> str:
 
 def to_decimal(value: object, *, name: str) -> Decimal:
     """Accept ``Decimal`` or ``int`` only, so that a float never slips into a sum of FTE."""
+    if type(value) is Decimal:  # the common case first: no isinstance chain per figure
+        if not value.is_finite():
+            raise NotFiniteError(name=name, value=value)
+        return value
     if isinstance(value, float):
         raise TypeError(f"{name}: float is not accepted, pass Decimal (e.g. Decimal('0.1'))")
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
@@ -125,25 +128,59 @@ def _check_mode(mode: str) -> None:
         raise ValueError(f"unknown rounding mode {mode!r}; use a decimal.ROUND_* constant")
 
 
-@contextmanager
-def exact_context(*values: Decimal) -> Iterator[decimal.Context]:
+#: The exact contexts built so far, by precision, and their non-trapping twins. A page
+#: rounds thousands of figures; building a context (and switching the thread's) for each was
+#: a good part of a dashboard's time. The operations below pass a context to each operation
+#: instead; the shared ones are never made current, so no caller's arithmetic can change them
+#: (a flag they record has no effect on any later result).
+_EXACT: dict[int, decimal.Context] = {}
+_LOOSE: dict[int, decimal.Context] = {}
+_ONE = Decimal(1)
+_STAND_INS = (Decimal("0.25"), Decimal("0.5"), Decimal("0.75"))
+
+
+def _precision(values) -> int:
+    precision = 50
+    for value in values:
+        _sign, digits, exponent = value.as_tuple()
+        precision += len(digits) + abs(int(exponent))
+    return precision
+
+
+def _exact(precision: int) -> decimal.Context:
+    context = _EXACT.get(precision)
+    if context is None:
+        context = decimal.Context(
+            prec=precision,
+            rounding=ROUND_HALF_EVEN,
+            Emax=decimal.MAX_EMAX,
+            Emin=decimal.MIN_EMIN,
+            traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+        )
+        context.traps[decimal.Inexact] = True
+        context.traps[decimal.Rounded] = True
+        _EXACT[precision] = context
+    return context
+
+
+def _loose(precision: int) -> decimal.Context:
+    context = _LOOSE.get(precision)
+    if context is None:
+        context = _exact(precision).copy()
+        context.traps[decimal.Inexact] = False
+        context.traps[decimal.Rounded] = False
+        _LOOSE[precision] = context
+    return context
+
+
+def exact_context(*values: Decimal) -> AbstractContextManager[decimal.Context]:
     """A context wide enough for the given operands, trapping any inexact result.
 
     Integer division and remainder are exact only while the integer quotient fits
-    in the precision; the trap turns a silent rounding into a loud error.
+    in the precision; the trap turns a silent rounding into a loud error. The context
+    is the caller's own copy: changing it changes no other.
     """
-    precision = 50
-    for value in values:
-        sign_, digits, exponent = value.as_tuple()
-        precision += len(digits) + abs(int(exponent))
-    with decimal.localcontext() as context:
-        context.prec = precision
-        context.rounding = ROUND_HALF_EVEN
-        context.Emax = decimal.MAX_EMAX
-        context.Emin = decimal.MIN_EMIN
-        context.traps[decimal.Inexact] = True
-        context.traps[decimal.Rounded] = True
-        yield context
+    return decimal.localcontext(_exact(_precision(values)))
 
 
 def _round_division(numerator: Decimal, divisor: Decimal, mode: str) -> Decimal:
@@ -155,28 +192,25 @@ def _round_division(numerator: Decimal, divisor: Decimal, mode: str) -> Decimal:
     decimal module apply any named mode, including ROUND_05UP, without double
     rounding.
     """
-    with exact_context(numerator, divisor):
-        whole, rest = divmod(numerator, divisor)  # truncates; rest has the numerator's sign
-        if rest == 0:
-            return whole.quantize(Decimal(1))
-        twice = abs(rest) * 2
-        if twice < divisor:
-            fraction = Decimal("0.25")
-        elif twice == divisor:
-            fraction = Decimal("0.5")
-        else:
-            fraction = Decimal("0.75")
-        stand_in = whole + fraction.copy_sign(numerator)
-        # quantize may round, which the exact context would trap; only here it is intended.
-        with decimal.localcontext() as loose:
-            loose.traps[decimal.Inexact] = False
-            loose.traps[decimal.Rounded] = False
-            return stand_in.quantize(Decimal(1), rounding=mode)
+    precision = _precision((numerator, divisor))
+    exact = _exact(precision)
+    whole, rest = exact.divmod(numerator, divisor)  # truncates; rest has the numerator's sign
+    if rest == 0:
+        return exact.quantize(whole, _ONE)
+    twice = exact.multiply(exact.abs(rest), 2)
+    if twice < divisor:
+        fraction = _STAND_INS[0]
+    elif twice == divisor:
+        fraction = _STAND_INS[1]
+    else:
+        fraction = _STAND_INS[2]
+    stand_in = exact.add(whole, fraction.copy_sign(numerator))
+    # quantize may round, which the exact context would trap; only here it is intended.
+    return stand_in.quantize(_ONE, rounding=mode, context=_loose(precision))
 
 
 def _times_step(count: Decimal, step: Decimal) -> Decimal:
-    with exact_context(count, step):
-        result = count * step
+    result = _exact(_precision((count, step))).multiply(count, step)
     # -0.0 would print as "−0,0"; a rounded zero has no sign.
     return result.copy_abs() if result.is_zero() else result
 
@@ -215,8 +249,7 @@ def quantize_ratio(
         raise ZeroDivisionError("quantize_ratio: denominator is zero")
     if denominator < 0:
         numerator, denominator = -numerator, -denominator
-    with exact_context(denominator, step):
-        divisor = denominator * step
+    divisor = _exact(_precision((denominator, step))).multiply(denominator, step)
     return _times_step(_round_division(numerator, divisor, mode), step)
 
 
@@ -224,13 +257,16 @@ def is_multiple(value: Decimal | int, *, step: Decimal) -> bool:
     """Whether ``value`` is an exact multiple of ``step`` (a pool must be, to be split exactly)."""
     value = to_decimal(value, name="value")
     step = _positive_step(step)
-    with exact_context(value, step):
-        return value % step == 0
+    return _exact(_precision((value, step))).remainder(value, step) == 0
 
 
 def floor_to_step(value: Decimal | int, *, step: Decimal = DEFAULT_STEP) -> Decimal:
     """Round down to a multiple of ``step``: the guaranteed part in a largest-remainder split."""
     return quantize(value, step=step, mode=ROUND_FLOOR)
+
+
+#: The contexts of `quotient`, by precision (only its defaults' traps: a quotient rounds).
+_QUOTIENT: dict[int, decimal.Context] = {}
 
 
 def quotient(
@@ -245,9 +281,9 @@ def quotient(
     denominator = to_decimal(denominator, name="denominator")
     if denominator == 0:
         raise ZeroDivisionError("quotient: denominator is zero")
-    with decimal.localcontext() as context:
-        context.prec = precision
-        context.rounding = ROUND_HALF_EVEN
-        context.Emax = decimal.MAX_EMAX
-        context.Emin = decimal.MIN_EMIN
-        return numerator / denominator
+    context = _QUOTIENT.get(precision)
+    if context is None:
+        context = _QUOTIENT[precision] = decimal.Context(
+            prec=precision, rounding=ROUND_HALF_EVEN, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
+        )
+    return context.divide(numerator, denominator)
