@@ -211,6 +211,7 @@ def plan_dashboard(plan, *, plans=None) -> PlanDashboard:
             pilot_stats=pilot_stats,
             totals=totals if every_plan else None,
             pools=pools if every_plan else None,
+            splits=splits,
         ),
         plan=plan,
         statistics_date=figures.statistics_date,

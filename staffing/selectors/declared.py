@@ -49,16 +49,18 @@ def reconcile_pilot(
     pilot_stats: Iterable[PilotStatistic] | None = None,
     totals: Mapping[int, PlanTotals] | None = None,
     pools: Iterable[ResourcePool] | None = None,
+    splits: Iterable[PoolSplit] = (),
 ) -> list[ReconciledFigure]:
     """Every declared figure of the pilot against its computed counterpart, in a constant
     number of queries (plans, lines, statistics, pools, figures: each fetched once); when the
     pilot declares no figures, only those and its statistics. A caller that has loaded the
     pilot's structure, plans, statistics, pilot-level statistics, plan totals or pools passes
     them: then the declared figures are the one query, and nothing else is computed when
-    there are none."""
+    there are none; `splits` are pool splits it has made already (`pool_splits_by_plan`)."""
+    # Their plan is never shown (its id is enough): only what a figure's row names is joined.
     figures = list(
         DeclaredFigure.objects.filter(pilot=pilot).select_related(
-            "plan", "organisation", "municipality", "group", "pool"
+            "organisation", "municipality", "group", "pool"
         )
     )
     if pilot_stats is None:
@@ -77,7 +79,7 @@ def reconcile_pilot(
     plans = {plan.pk: plan for plan in plans}
     totals = plans_totals(plans) if totals is None else totals
     stats = pilot_statistics(pilot) if statistics is None else statistics
-    splits = pool_splits_by_plan(plans, structure, stats, pools)
+    splits = pool_splits_by_plan(plans, structure, stats, pools, known=splits)
     results = []
     for figure in figures:
         result = _reconcile_one(figure, structure, plans, totals, stats, pilot_stats, splits)

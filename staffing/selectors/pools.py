@@ -106,17 +106,26 @@ def pool_splits_by_plan(
     structure: PilotStructure,
     statistics: Statistics,
     pools: Iterable[ResourcePool] | None = None,
+    known: Iterable[PoolSplit] = (),
 ) -> dict[int, PoolSplit]:
     """{pool id: split} for every pool of the pilot's plans that splits, in one query (none
-    when `plans_pools` gave the pools)."""
+    when `plans_pools` gave the pools). `known` are splits the caller has already made (the
+    dashboard's plan's, by `pool_splits` from the same counts): they are not made again."""
     result = {}
+    known_by_pool = {split.pool.pk: split for split in known}
+    trees: dict[int, list[apportionment.Node]] = {}
     if pools is None:
         pools = ResourcePool.objects.filter(plan__in=list(plans)).order_by("position")
     for pool in pools:
         if pool.plan_id not in plans:
             continue
-        clients = counts_for(plans[pool.plan_id], statistics)
-        split = split_pool(pool, pilot_tree(structure, clients))
+        split = known_by_pool.get(pool.pk)
+        if split is None:
+            tree = trees.get(pool.plan_id)
+            if tree is None:
+                clients = counts_for(plans[pool.plan_id], statistics)
+                tree = trees[pool.plan_id] = pilot_tree(structure, clients)
+            split = split_pool(pool, tree)
         if split.source is not None:
             result[pool.pk] = split
     return result
