@@ -80,6 +80,13 @@ def plan_sections(
     return sections
 
 
+def _count_on(by_date: dict[date, object], on: date | None) -> Decimal | None:
+    """The exact count of a date that has a sum, None for no date or one without."""
+    if on is None or on not in by_date:
+        return None
+    return exact_count(by_date[on])
+
+
 def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> list[PilotSummary]:
     """Headline figures for many pilots in four queries whatever their number."""
     pilots = list(pilots)
@@ -105,9 +112,11 @@ def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> li
         .annotate(total=Sum("value"))
         .order_by()
     )
-    sums: dict[tuple[int, str], dict[date, Decimal]] = defaultdict(dict)
+    # The database's sums as they come: only the two a pilot shows are made exact counts
+    # (every date's was, thousands at national scale).
+    sums: dict[tuple[int, str], dict[date, object]] = defaultdict(dict)
     for pilot_id, on, measure, total in stat_rows:
-        sums[pilot_id, measure][on] = exact_count(total)
+        sums[pilot_id, measure][on] = total
 
     summaries = []
     for pilot in pilots:
@@ -121,7 +130,7 @@ def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> li
         totals = line_totals.get(plan.pk) if plan else None
         fte = exact_fte(totals["fte"]) if totals else ZERO
         cw = exact_fte(totals["client_work_fte"]) if totals else ZERO
-        clients = by_date.get(on) if on else None
+        clients = _count_on(by_date, on)
         summaries.append(
             PilotSummary(
                 pilot=pilot,
@@ -129,7 +138,7 @@ def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> li
                 statistics_date=on,
                 clients=clients,
                 previous_date=previous,
-                previous_clients=by_date.get(previous) if previous else None,
+                previous_clients=_count_on(by_date, previous),
                 fte=fte,
                 client_work_fte=cw,
                 caseload=(
