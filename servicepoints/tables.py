@@ -1,11 +1,14 @@
 """The service-point listing: formatted on the page, plain values in CSV and XLSX."""
 
+from operator import attrgetter, methodcaller
+
 import django_tables2 as tables
+from django.utils.html import escape, format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core import formatting
-from core.tables import BaseTable, DateColumn, NumberColumn
+from core.tables import BaseTable, DateColumn, NumberColumn, text_cell
 
 from .models import ServicePoint
 from .selectors import rhythm, schedule_of
@@ -64,6 +67,36 @@ class ServicePointTable(BaseTable):
         )
         order_by = ("municipality", "name")
         empty_text = _("No service points match the filters.")
+
+    def cell_renderers(self):
+        # The cells django-tables2 renders, without its accessor and signature work per
+        # cell; tests/servicepoints/test_tables.py holds them to django-tables2's rendering.
+        columns = self.columns
+        default = {column.name: column.default for column in columns}
+
+        def cell(name, get=None, show=str):
+            return text_cell(get or attrgetter(name), default[name], show)
+
+        closed_on = columns["closed_on"]
+        return {
+            "name": lambda point: format_html(
+                '<a href="{}">{}</a>', point.get_absolute_url(), point.name or default["name"]
+            ),
+            "municipality": cell("municipality"),
+            "organisation": cell("organisation"),
+            "kind": cell("kind", methodcaller("get_kind_display")),
+            "address": cell("address"),
+            "workstations": cell("workstations", show=columns["workstations"].column.render),
+            "walk_in": cell("walk_in", show=columns["walk_in"].column.render),
+            "on_duty": lambda point: escape(self.render_on_duty(point)),
+            "serves": lambda point: escape(self.render_serves(point)),
+            "placement_count": cell(
+                "placement_count", show=columns["placement_count"].column.render
+            ),
+            "closed_on": cell(
+                "closed_on", show=lambda day: closed_on.column.render(day, closed_on)
+            ),
+        }
 
     def render_on_duty(self, record):
         return rhythm(schedule_of(record)) or formatting.EMPTY

@@ -1,12 +1,14 @@
 """Listings of the staffing app: the pilots' comparison on the home page, the line items and
 the plans of a pilot."""
 
+from operator import attrgetter
+
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import formatting
-from core.tables import BaseTable, DateColumn, NumberColumn
+from core.tables import BaseTable, DateColumn, NumberColumn, text_cell
 
 from .models import Allocation, StaffingPlan
 
@@ -127,6 +129,26 @@ class AllocationTable(BaseTable):
         super().__init__(*args, **kwargs)
         # Sums of every filtered line (all pages), from `selectors.totals.allocation_totals`.
         self.totals = totals
+
+    def cell_renderers(self):
+        # The cells django-tables2 renders, without its accessor and signature work per
+        # cell (a listing's page is hundreds of cells); tests/staffing/test_tables.py holds
+        # them to django-tables2's own rendering.
+        default = {column.name: column.default for column in self.columns}
+        return {
+            "plan": text_cell(lambda line: line.plan.name, default["plan"]),
+            # An integer column shows str(): no thousand separator (USE_THOUSAND_SEPARATOR).
+            "position": text_cell(attrgetter("position"), default["position"]),
+            "service_need": text_cell(attrgetter("service_need"), default["service_need"]),
+            "organisation": text_cell(attrgetter("organisation"), default["organisation"]),
+            "role_title": text_cell(attrgetter("role_title"), default["role_title"]),
+            "fte": text_cell(attrgetter("fte"), default["fte"], formatting.format_fte),
+            "client_work_fte": text_cell(
+                attrgetter("client_work_fte"), default["client_work_fte"], formatting.format_fte
+            ),
+            "served": text_cell(attrgetter("served"), default["served"]),
+            "note": text_cell(attrgetter("note"), default["note"]),
+        }
 
 
 class PlanTable(BaseTable):
