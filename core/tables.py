@@ -10,7 +10,7 @@ from typing import Any
 import django_tables2 as tables
 import openpyxl
 import tablib
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.template.defaultfilters import date as date_filter
 from django.utils import formats
 from django.utils.html import escape, format_html, format_html_join
@@ -75,7 +75,8 @@ class BaseTable(tables.Table):
         return {}
 
     def page_records(self, data):
-        """The records of the current page the cell renderers are given."""
+        """The records of the current page the cell renderers are given (`data`: the page's
+        rows as django-tables2 holds them); None: django-tables2 renders the cells."""
         return data
 
     def rendered_rows(self) -> list[str]:
@@ -89,15 +90,17 @@ class BaseTable(tables.Table):
             return self._rows_by_django_tables2(list(rows), columns, static)
         renderers = self.cell_renderers()
         if renderers and all(column.name in static for column in columns):
-            return self._rows_by_renderers(rows.data, columns, static, renderers)
+            records = self.page_records(rows.data)
+            if records is not None:
+                return self._rows_by_renderers(records, columns, static, renderers)
         return self._rows_by_django_tables2(
             [_Row(record, table=self) for record in rows.data], columns, static
         )
 
-    def _rows_by_renderers(self, data, columns, static, renderers) -> list[str]:
+    def _rows_by_renderers(self, records, columns, static, renderers) -> list[str]:
         cells = [(f"<td {static[column.name]}>", renderers[column.name]) for column in columns]
         html = []
-        for record in self.page_records(data):
+        for record in records:
             row = _Row(record, table=self)  # the row's attributes, "even"/"odd" among them
             body = "".join(f"{start}{render(record)}</td>" for start, render in cells)
             # Safe: the attributes come escaped from as_html(), each cell from its renderer.
@@ -319,12 +322,29 @@ class SafeTableExport(TableExport):
 MAX_PER_PAGE = 500
 
 
+class CountedPage(Page):
+    """A page whose length comes from its paginator's count: `{% if table.page %}` does not
+    fetch the page's rows as model instances when the table reads them as plain values
+    (`BaseTable.page_records`)."""
+
+    def __len__(self):
+        paginator = self.paginator
+        bottom = (self.number - 1) * paginator.per_page
+        top = bottom + paginator.per_page
+        if top + paginator.orphans >= paginator.count:
+            top = paginator.count
+        return max(top - bottom, 0)
+
+
 class BoundedPaginator(Paginator):
     """`?per_page=` from the address kept within 1…MAX_PER_PAGE: `?per_page=-5` gives a page
     of one row, not a 500, and `?per_page=10000000` no more than the maximum."""
 
     def __init__(self, object_list, per_page, *args, **kwargs):
         super().__init__(object_list, min(max(int(per_page), 1), MAX_PER_PAGE), *args, **kwargs)
+
+    def _get_page(self, *args, **kwargs):
+        return CountedPage(*args, **kwargs)
 
 
 class ExportTableMixin(ExportMixin):

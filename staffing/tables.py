@@ -1,14 +1,16 @@
 """Listings of the staffing app: the pilots' comparison on the home page, the line items and
 the plans of a pilot."""
 
-from operator import attrgetter
+from operator import itemgetter
 
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import formatting
 from core.tables import BaseTable, DateColumn, NumberColumn, text_cell
+from municipalities.models import localized_name
 
 from .models import Allocation, StaffingPlan
 
@@ -130,25 +132,72 @@ class AllocationTable(BaseTable):
         # Sums of every filtered line (all pages), from `selectors.totals.allocation_totals`.
         self.totals = totals
 
+    #: What a page of lines shows, read as plain values: no model instances (six a line
+    #: with its plan, service need, organisation and what it serves).
+    PAGE_VALUES = (
+        "plan__name",
+        "position",
+        "service_need__code",
+        "service_need__name",
+        "service_need__parent_id",
+        "organisation__name",
+        "organisation__short_name",
+        "role_title",
+        "fte",
+        "client_work_fte",
+        "serves_municipality__name_fi",
+        "serves_municipality__name_sv",
+        "serves_group__name",
+        "note",
+    )
+
+    def page_records(self, data):
+        return data.values(*self.PAGE_VALUES) if isinstance(data, QuerySet) else None
+
     def cell_renderers(self):
-        # The cells django-tables2 renders, without its accessor and signature work per
-        # cell (a listing's page is hundreds of cells); tests/staffing/test_tables.py holds
-        # them to django-tables2's own rendering.
+        # The cells django-tables2 renders from the lines, without its accessor and
+        # signature work per cell (a page is hundreds of cells), from the values of
+        # `page_records`; the texts are those of the models' __str__ (ServiceNeed,
+        # Organisation, Municipality.name, MunicipalityGroup). tests/staffing/test_tables.py
+        # holds them to django-tables2's own rendering of the model instances.
         default = {column.name: column.default for column in self.columns}
+
+        def cell(name, get=None, show=str):
+            return text_cell(get or itemgetter(name), default[name], show)
+
         return {
-            "plan": text_cell(lambda line: line.plan.name, default["plan"]),
+            "plan": cell("plan", itemgetter("plan__name")),
             # An integer column shows str(): no thousand separator (USE_THOUSAND_SEPARATOR).
-            "position": text_cell(attrgetter("position"), default["position"]),
-            "service_need": text_cell(attrgetter("service_need"), default["service_need"]),
-            "organisation": text_cell(attrgetter("organisation"), default["organisation"]),
-            "role_title": text_cell(attrgetter("role_title"), default["role_title"]),
-            "fte": text_cell(attrgetter("fte"), default["fte"], formatting.format_fte),
-            "client_work_fte": text_cell(
-                attrgetter("client_work_fte"), default["client_work_fte"], formatting.format_fte
+            "position": cell("position"),
+            "service_need": cell("service_need", _service_need),
+            "organisation": cell(
+                "organisation",
+                lambda line: line["organisation__short_name"] or line["organisation__name"],
             ),
-            "served": text_cell(attrgetter("served"), default["served"]),
-            "note": text_cell(attrgetter("note"), default["note"]),
+            "role_title": cell("role_title"),
+            "fte": cell("fte", show=formatting.format_fte),
+            "client_work_fte": cell("client_work_fte", show=formatting.format_fte),
+            "served": cell("served", _served),
+            "note": cell("note"),
         }
+
+
+def _service_need(line) -> str | None:
+    """str(ServiceNeed) of a line's values: "S2 Name" for a main need, "Name" for a part."""
+    if line["service_need__code"] is None:
+        return None
+    if line["service_need__parent_id"] is None:
+        return f"{line['service_need__code']} {line['service_need__name']}"
+    return line["service_need__name"]
+
+
+def _served(line) -> str | None:
+    """str(Allocation.served) of a line's values: the municipality's name or the group's."""
+    if line["serves_municipality__name_fi"] is not None:
+        return localized_name(
+            line["serves_municipality__name_fi"], line["serves_municipality__name_sv"]
+        )
+    return line["serves_group__name"]
 
 
 class PlanTable(BaseTable):

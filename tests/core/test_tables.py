@@ -10,7 +10,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import translation
 
-from core.tables import BaseTable, NumberColumn
+from core.tables import BaseTable, BoundedPaginator, CountedPage, NumberColumn
 
 
 class Sample(BaseTable):
@@ -70,3 +70,15 @@ def test_pages_render_only_the_current_page():
     table = Sample([{**ROWS[1], "pk": index} for index in range(30)])
     table.paginate(per_page=10, page=2)
     assert len(table.rendered_rows()) == 10
+
+
+@pytest.mark.parametrize("count", [0, 1, 9, 10, 11, 25, 30])
+@pytest.mark.parametrize("orphans", [0, 3])
+def test_a_page_knows_its_length_without_its_rows(count, orphans):
+    # `{% if table.page %}` asks a page's length; BoundedPaginator's pages answer from the
+    # count, so a table reading its rows as values does not fetch them again as instances.
+    paginator = BoundedPaginator(list(range(count)), 10, orphans=orphans)
+    for number in paginator.page_range:
+        page = paginator.page(number)
+        assert isinstance(page, CountedPage)
+        assert len(page) == len(page.object_list)

@@ -33,7 +33,7 @@ def points():
         pilot=pilot,
         organisation=organisation,
         municipality=members[0],
-        name="Suljettu <&> \"piste\"",
+        name='Suljettu <&> "piste"',
         kind=ServicePoint.Kind.SHARED,
         walk_in=False,
         workstations=0,

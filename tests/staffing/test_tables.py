@@ -20,7 +20,7 @@ def lines():
     service need within another, serving a group or one municipality (with a Swedish name),
     no role, text to escape."""
     plan = StaffingPlan.objects.filter(pilot__slug=KOKKOLA).first()
-    group = MunicipalityGroupFactory(pilot=plan.pilot, name="Ryhmä <&> \"R\"")
+    group = MunicipalityGroupFactory(pilot=plan.pilot, name='Ryhmä <&> "R"')
     sub_need = ServiceNeed.objects.filter(parent__isnull=False).first()
     municipality = Municipality.objects.filter(name_sv__gt="", pilots=plan.pilot).first()
     assert sub_need is not None and municipality is not None
