@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .numbers import NumberFormatError, parse_count, parse_decimal
@@ -76,3 +78,41 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def _option_attributes(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html of an option: ` name="value"`, ` name` for True,
+    nothing for False."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class ListedSelect(forms.Select):
+    """A select whose options are rendered in Python: the HTML of Django's select.html,
+    without a template include per option (a filter's list of organisations or
+    municipalities has dozens)."""
+
+    template_name = "core/widgets/listed_select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        parts = []
+        for group_name, options, _index in context["widget"]["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>\n',
+                    str(option["value"]),
+                    mark_safe(_option_attributes(option["attrs"])),  # noqa: S308 escaped above
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        context["widget"]["options_html"] = mark_safe("".join(parts))  # noqa: S308 each escaped
+        return context

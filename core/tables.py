@@ -101,10 +101,13 @@ class BaseTable(tables.Table):
         cells = [(f"<td {static[column.name]}>", renderers[column.name]) for column in columns]
         html = []
         for record in records:
-            row = _Row(record, table=self)  # the row's attributes, "even"/"odd" among them
+            if self.row_attrs:
+                attributes = _Row(record, table=self).attrs.as_html()
+            else:  # as BoundRow.attrs without row attributes: its class alone
+                attributes = 'class="odd"' if next(self._counter) % 2 else 'class="even"'
             body = "".join(f"{start}{render(record)}</td>" for start, render in cells)
             # Safe: the attributes come escaped from as_html(), each cell from its renderer.
-            html.append(mark_safe(f"<tr {row.attrs.as_html()}>{body}</tr>"))  # noqa: S308
+            html.append(mark_safe(f"<tr {attributes}>{body}</tr>"))  # noqa: S308
         return html
 
     def _rows_by_django_tables2(self, bound_rows, columns, static) -> list[str]:
