@@ -90,10 +90,11 @@ def _option_attributes(attrs: dict) -> str:
     )
 
 
-class ListedSelect(forms.Select):
+class Select(forms.Select):
     """A select whose options are rendered in Python: the HTML of Django's select.html,
     without a template include per option (a filter's list of organisations or
-    municipalities has dozens)."""
+    municipalities has dozens). Named as Django's: crispy-forms adds the widget's class name
+    as a CSS class ("select")."""
 
     template_name = "core/widgets/listed_select.html"
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ListedSelect
+from core.forms import Select
 from municipalities.models import Municipality
 from staffing.models import Organisation
 
@@ -19,26 +19,26 @@ class ServicePointFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=capfirst(_("search")), method="filter_search")
     municipality = django_filters.ModelChoiceFilter(
-        widget=ListedSelect,
+        widget=Select,
         label=capfirst(_("municipality")),
         queryset=Municipality.objects.none(),
         method="filter_municipality",
         empty_label=_("all"),
     )
     organisation = django_filters.ModelChoiceFilter(
-        widget=ListedSelect,
+        widget=Select,
         label=capfirst(_("organisation")),
         queryset=Organisation.objects.none(),
         empty_label=_("all"),
     )
     kind = django_filters.ChoiceFilter(
-        widget=ListedSelect,
+        widget=Select,
         label=capfirst(_("kind")),
         choices=ServicePoint.Kind.choices,
         empty_label=_("all"),
     )
     status = django_filters.ChoiceFilter(
-        widget=ListedSelect,
+        widget=Select,
         label=capfirst(_("status")),
         choices=STATUS_CHOICES,
         method="filter_status",

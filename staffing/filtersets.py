@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ListedSelect
+from core.forms import Select
 from municipalities.models import Municipality
 
 from .models import Allocation, Organisation, ServiceNeed, StaffingPlan
@@ -17,7 +17,7 @@ class AllocationFilterSet(django_filters.FilterSet):
     """
 
     plan = django_filters.ModelChoiceFilter(
-        widget=ListedSelect,
+        widget=Select,
         label=_("Plan"),
         to_field_name="slug",
         queryset=StaffingPlan.objects.none(),
@@ -25,20 +25,20 @@ class AllocationFilterSet(django_filters.FilterSet):
         help_text=_("The plan in force unless you choose another."),
     )
     organisation = django_filters.ModelChoiceFilter(
-        widget=ListedSelect,
+        widget=Select,
         label=_("Organisation"),
         to_field_name="slug",
         queryset=Organisation.objects.none(),
     )
     service_need = django_filters.ModelChoiceFilter(
-        widget=ListedSelect,
+        widget=Select,
         label=_("Service need"),
         to_field_name="code",
         queryset=ServiceNeed.objects.none(),
         null_label=_("Not broken down by service need"),
     )
     municipality = django_filters.ModelChoiceFilter(
-        widget=ListedSelect,
+        widget=Select,
         label=_("Municipality served"),
         field_name="serves_municipality",
         to_field_name="code",
