@@ -7,6 +7,8 @@ from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Select
+
 from .models import ClientStatistic, Measure, Municipality, Pilot, Region, localized_order
 
 #: The home page's two lists: the areas and pilots not ended (the national comparison) and
@@ -26,6 +28,7 @@ class PilotFilterSet(django_filters.FilterSet):
         choices=PERIOD_CHOICES,
         empty_label=None,
         method="filter_period",
+        widget=Select,
     )
     name = django_filters.CharFilter(label=_("Name"), lookup_expr="icontains", max_length=100)
     region = django_filters.ModelChoiceFilter(
@@ -34,6 +37,7 @@ class PilotFilterSet(django_filters.FilterSet):
         to_field_name="code",
         queryset=Region.objects.none(),
         null_label=_("No region"),
+        widget=Select,
     )
 
     class Meta:
@@ -67,10 +71,15 @@ class ClientStatisticFilterSet(django_filters.FilterSet):
     """A pilot's client counts by municipality, date and measure."""
 
     municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"), to_field_name="code", queryset=Municipality.objects.none()
+        label=_("Municipality"),
+        to_field_name="code",
+        queryset=Municipality.objects.none(),
+        widget=Select,
     )
-    date = django_filters.ChoiceFilter(label=_("Date"), choices=())
-    measure = django_filters.ChoiceFilter(label=_("Measure"), choices=Measure.choices)
+    date = django_filters.ChoiceFilter(label=_("Date"), choices=(), widget=Select)
+    measure = django_filters.ChoiceFilter(
+        label=_("Measure"), choices=Measure.choices, widget=Select
+    )
 
     class Meta:
         model = ClientStatistic
