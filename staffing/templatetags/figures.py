@@ -192,12 +192,6 @@ def matrix_td(cell, *, language, need_filter=None, links: MatrixLinks | None = N
     return f'<td class="num"><a href="{href}" title="{title}">{value}</a></td>'
 
 
-@register.simple_tag
-def matrix_cell(cell, need_filter=None, list_url="", plan_slug=""):
-    links = MatrixLinks(list_url, plan_slug) if need_filter is not None else None
-    return markup((matrix_td(cell, language=get_language(), need_filter=need_filter, links=links),))
-
-
 def _signed_fte(difference, language) -> str:
     """A difference between the two methods of a pool split: "+0,1", "−0,1" or nothing."""
     if not difference:
