@@ -501,7 +501,11 @@ def test_charts_carry_the_numbers_of_their_tables(seeded, manager_client):
 def test_a_pilot_without_plans_says_so(db, manager_client):
     pilot, _plan = build_pilot(1)
     StaffingPlan.objects.filter(pilot=pilot).delete()
-    assert 'data-testid="no-plan"' in dashboard(manager_client, pilot.slug).content.decode()
+    content = dashboard(manager_client, pilot.slug).content.decode()
+    assert 'data-testid="no-plan"' in content
+    # Nothing to summarise or print: neither button is offered.
+    assert 'data-testid="print"' not in content
+    assert 'data-testid="print-summary"' not in content
 
 
 def test_a_plan_of_another_pilot_is_not_found(seeded, manager_client):
