@@ -157,6 +157,13 @@ def capacity_row(row, total=False, kind=""):
     return format_html("{}{}</tr>", start, cells)
 
 
+def row_end(cells, total, client_work, *, language) -> list[str]:
+    """A figures row's cells, its total and its client-work total, and the row's end."""
+    tds = [figure_td(cell, language=language) for cell in cells]
+    tds += (figure_td(total, language=language), figure_td(client_work, language=language))
+    return [*tds, "</tr>"]
+
+
 class MatrixLinks:
     """The line items behind a matrix cell: the allocation list filtered by plan, service need
     and organisation, with each part quoted once per page rather than once per cell."""
@@ -331,9 +338,8 @@ def matrix_groups(grouped, list_url, plan_slug):
             f'<tr class="row-group" data-row="subtotal" data-kind="{kind}">'
             f'<th scope="row">{in_total % {"kind": escape(group.label)}}</th>'
         )
-        html.extend(figure_td(cell, language=language) for cell in group.subtotals)
-        html.append(figure_td(group.total, language=language))
-        html.append(f"{figure_td(group.client_work, language=language)}</tr></tbody>")
+        html += row_end(group.subtotals, group.total, group.client_work, language=language)
+        html.append("</tbody>")
     return markup(html)
 
 
@@ -368,9 +374,7 @@ def served_rows(served, pilot):
             f'<tr class="{SERVED_ROW_CLASSES.get(row.kind, "")}" data-row="{escape(row.kind)}">'
             f'<th scope="row">{label}</th>'
         )
-        html.extend(figure_td(cell, language=language) for cell in row.cells)
-        html.append(figure_td(row.total, language=language))
-        html.append(f"{figure_td(row.client_work_total, language=language)}</tr>")
+        html += row_end(row.cells, row.total, row.client_work_total, language=language)
     return markup(html)
 
 
@@ -381,9 +385,7 @@ def served_totals(served):
     html = [
         f'<tr class="row-group" data-row="total"><th scope="row">{escape(gettext("Total"))}</th>'
     ]
-    html.extend(figure_td(cell, language=language) for cell in served.totals)
-    html.append(figure_td(served.total, language=language))
-    html.append(f"{figure_td(served.client_work_total, language=language)}</tr>")
+    html += row_end(served.totals, served.total, served.client_work_total, language=language)
     return markup(html)
 
 

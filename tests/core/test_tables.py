@@ -47,6 +47,21 @@ def tbody(html: str) -> str:
     return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", body)).strip()
 
 
+def both_renderings(table_class, data, *, order_by, language) -> tuple[str, str]:
+    """A table with its own cell renderers and django-tables2's own rendering of the same rows
+    (its bootstrap5 template, cell by cell), one page of everything, in `language`."""
+    request = RequestFactory().get("/")
+    with translation.override(language):
+        ours = table_class(data, order_by=order_by)
+        theirs = table_class(
+            data, order_by=order_by, template_name="django_tables2/bootstrap5.html"
+        )
+        for table in (ours, theirs):
+            table.paginate(per_page=500)
+        assert ours.cell_renderers()
+        return ours.as_html(request), theirs.as_html(request)
+
+
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_rows_are_the_html_django_tables2_renders(language):
     request = RequestFactory().get("/")

@@ -5,14 +5,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import RequestFactory
-from django.utils import translation
 
 from municipalities.models import Municipality, Pilot
 from servicepoints.models import ServicePoint
 from servicepoints.selectors import service_points
 from servicepoints.tables import ServicePointTable
-from tests.core.test_tables import tbody
+from tests.core.test_tables import both_renderings, tbody
 from tests.factories.servicepoints import (
     OnDutyScheduleFactory,
     PlacementFactory,
@@ -61,17 +59,10 @@ def points():
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 @pytest.mark.parametrize("sort", [None, "-closed_on", "address"])
 def test_point_cells_are_the_html_django_tables2_renders(seeded, language, sort):
-    request = RequestFactory().get("/")
     queryset = points()
-    with translation.override(language):
-        ours = ServicePointTable(queryset, order_by=sort)
-        ours.paginate(per_page=500)
-        theirs = ServicePointTable(
-            queryset, order_by=sort, template_name="django_tables2/bootstrap5.html"
-        )
-        theirs.paginate(per_page=500)
-        assert ours.cell_renderers()
-        ours_html, theirs_html = ours.as_html(request), theirs.as_html(request)
+    ours_html, theirs_html = both_renderings(
+        ServicePointTable, queryset, order_by=sort, language=language
+    )
     assert tbody(ours_html) == tbody(theirs_html)
     assert tbody(ours_html).count("<tr ") == queryset.count()
     assert "5.3.2024" in ours_html and "&lt;&amp;&gt;" in ours_html

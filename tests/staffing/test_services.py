@@ -254,6 +254,22 @@ def test_a_save_between_the_read_and_the_write_wins_and_this_one_changes_nothing
     assert seen.version == 1  # the caller's line is as it was read
 
 
+def assert_refused_as_stale(world, seen, *, part_fte):
+    """A save based on `seen` (version 1) that shrinks the line to 3 and sets its part to
+    `part_fte` is refused as stale and writes nothing, history records included."""
+    before = fingerprint(), AllocationPart.history.count()
+    with pytest.raises(services.StaleEdit):
+        services.allocation_update(
+            allocation=seen,
+            version=1,
+            user=world.admin,
+            fte=Decimal("3"),
+            client_work_fte=Decimal("3"),
+            parts=[services.PartInput(part=world.part, label="josta nuoret", fte=part_fte)],
+        )
+    assert (fingerprint(), AllocationPart.history.count()) == before
+
+
 def test_a_stale_save_of_a_shrinking_line_whose_parts_no_longer_fit_is_refused_as_stale(world):
     """Opened at 4 FTE with a part of 1; someone shrinks the line to 1,5 since. This save, based
     on the first version, shrinks it to 3 and grows the part to 2: the parts are written before
@@ -266,17 +282,7 @@ def test_a_stale_save_of_a_shrinking_line_whose_parts_no_longer_fit_is_refused_a
         fte=Decimal("1.5"),
         client_work_fte=Decimal("1.5"),
     )
-    before = fingerprint(), AllocationPart.history.count()
-    with pytest.raises(services.StaleEdit):
-        services.allocation_update(
-            allocation=seen,
-            version=1,
-            user=world.admin,
-            fte=Decimal("3"),
-            client_work_fte=Decimal("3"),
-            parts=[services.PartInput(part=world.part, label="josta nuoret", fte=Decimal("2"))],
-        )
-    assert (fingerprint(), AllocationPart.history.count()) == before
+    assert_refused_as_stale(world, seen, part_fte=Decimal("2"))
 
 
 def test_a_stale_save_of_a_part_replaced_since_is_refused_as_stale(world):
@@ -292,17 +298,7 @@ def test_a_stale_save_of_a_part_replaced_since_is_refused_as_stale(world):
             services.PartInput(part=None, label="uusi", fte=Decimal("1")),
         ],
     )
-    before = fingerprint(), AllocationPart.history.count()
-    with pytest.raises(services.StaleEdit):
-        services.allocation_update(
-            allocation=seen,
-            version=1,
-            user=world.admin,
-            fte=Decimal("3"),
-            client_work_fte=Decimal("3"),
-            parts=[services.PartInput(part=world.part, label="josta nuoret", fte=Decimal("0.5"))],
-        )
-    assert (fingerprint(), AllocationPart.history.count()) == before
+    assert_refused_as_stale(world, seen, part_fte=Decimal("0.5"))
 
 
 def test_a_save_keeping_an_organisation_taken_off_the_pilots_list_is_refused(world):

@@ -2,13 +2,11 @@
 body HTML as django-tables2's own template, cell by cell, in every language."""
 
 import pytest
-from django.test import RequestFactory
-from django.utils import translation
 
 from municipalities.models import Municipality
 from staffing.models import Allocation, ServiceNeed, StaffingPlan
 from staffing.tables import AllocationTable
-from tests.core.test_tables import tbody
+from tests.core.test_tables import both_renderings, tbody
 from tests.factories.municipalities import MunicipalityGroupFactory
 from tests.factories.staffing import AllocationFactory
 
@@ -41,19 +39,12 @@ def lines():
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 @pytest.mark.parametrize("sort", [None, "-served", "organisation"])
 def test_line_cells_are_the_html_django_tables2_renders(seeded, language, sort):
-    request = RequestFactory().get("/")
     queryset = lines()
     assert queryset.filter(service_need__isnull=True).exists()
     assert queryset.filter(serves_group__isnull=False).exists()
     assert queryset.filter(serves_municipality__isnull=False).exists()
-    with translation.override(language):
-        ours = AllocationTable(queryset, order_by=sort)
-        ours.paginate(per_page=500)
-        theirs = AllocationTable(
-            queryset, order_by=sort, template_name="django_tables2/bootstrap5.html"
-        )
-        theirs.paginate(per_page=500)
-        assert ours.cell_renderers()
-        ours_html, theirs_html = ours.as_html(request), theirs.as_html(request)
+    ours_html, theirs_html = both_renderings(
+        AllocationTable, queryset, order_by=sort, language=language
+    )
     assert tbody(ours_html) == tbody(theirs_html)
     assert tbody(ours_html).count("<tr ") == queryset.count()
