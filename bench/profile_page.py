@@ -3,7 +3,8 @@
 .venv/bin/python bench/profile_page.py home dashboard
 .venv/bin/python bench/profile_page.py save    (the bench's inline line save against the floor)
 
-PAGE_CACHE_TIMEOUT=0 profiles pages computed, not kept.
+PAGE_CACHE_TIMEOUT=0 profiles pages computed, not kept; PROFILE_OUT=/tmp/prof dumps each page's
+stats to /tmp/prof.<page> (and the save's to /tmp/prof) for pstats.
 """
 
 import cProfile
@@ -69,6 +70,8 @@ def main(names):
         for _ in range(10):
             assert client.get(url).status_code == 200
         profile.disable()
+        if os.environ.get("PROFILE_OUT"):
+            profile.dump_stats(f"{os.environ['PROFILE_OUT']}.{name}")
         print(f"=== {name} {url} (10 requests)")
         pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
             int(os.environ.get("TOP", "45"))
