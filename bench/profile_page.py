@@ -3,8 +3,8 @@
 .venv/bin/python bench/profile_page.py home dashboard
 .venv/bin/python bench/profile_page.py save    (the bench's inline line save against the floor)
 
-PAGE_CACHE_TIMEOUT=0 profiles pages computed, not kept; PROFILE_OUT=/tmp/prof dumps each page's
-stats to /tmp/prof.<page> (and the save's to /tmp/prof) for pstats.
+PAGE_CACHE_TIMEOUT=0 profiles pages computed, not kept; PROFILE_OUT=/tmp/prof saves each
+profile's stats (a page's or the save's) to /tmp/prof.<name> for pstats.
 """
 
 import cProfile
@@ -56,12 +56,7 @@ def main(names):
             profile.enable()
             line_save(client, plan, 10)
             profile.disable()
-            if os.environ.get("PROFILE_OUT"):
-                profile.dump_stats(os.environ["PROFILE_OUT"])
-            print(f"=== {name} (the floor and the save, 3 × 11 requests each)")
-            pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
-                int(os.environ.get("TOP", "45"))
-            )
+            report(profile, name, "(the floor and the save, 3 × 11 requests each)")
             continue
         url = urls[name]
         client.get(url)
@@ -70,12 +65,18 @@ def main(names):
         for _ in range(10):
             assert client.get(url).status_code == 200
         profile.disable()
-        if os.environ.get("PROFILE_OUT"):
-            profile.dump_stats(f"{os.environ['PROFILE_OUT']}.{name}")
-        print(f"=== {name} {url} (10 requests)")
-        pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
-            int(os.environ.get("TOP", "45"))
-        )
+        report(profile, name, f"{url} (10 requests)")
+
+
+def report(profile: cProfile.Profile, name: str, title: str) -> None:
+    """Print the profile's top functions (SORT=, TOP=) and, with PROFILE_OUT=, save its stats
+    to PROFILE_OUT.<name>."""
+    if os.environ.get("PROFILE_OUT"):
+        profile.dump_stats(f"{os.environ['PROFILE_OUT']}.{name}")
+    print(f"=== {name} {title}")
+    pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
+        int(os.environ.get("TOP", "45"))
+    )
 
 
 if __name__ == "__main__":
