@@ -26,10 +26,18 @@ def pilot_organisations(pilot):
 
 
 def check_pilot_organisation(organisation_id: int, pilot_id: int, field: str = "organisation"):
-    """A ValidationError on `field` when the organisation is not one of the pilot's own."""
-    if PilotOrganisation.objects.filter(
-        pilot_id=pilot_id, organisation_id=organisation_id
-    ).exists():
+    """A ValidationError on `field` when the organisation is not one of the pilot's own.
+
+    In a transaction the pilot's link to it stays locked until the commit, so that a removal
+    of the organisation running at the same moment (`pilot_organisation_remove`, which locks
+    the link before it looks for lines and pools) either waits for this write and then sees
+    its line or pool, or has removed the link first and this check refuses. PostgreSQL takes
+    the row lock; SQLite has one writer at a time, so the two never overlap there."""
+    links = PilotOrganisation.objects.filter(pilot_id=pilot_id, organisation_id=organisation_id)
+    if transaction.get_connection().in_atomic_block:
+        # FOR NO KEY UPDATE: the weakest lock Django takes that a DELETE (FOR UPDATE) waits for.
+        links = links.select_for_update(no_key=True)
+    if links.exists():
         return
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
@@ -164,8 +172,10 @@ def pilot_organisation_remove(
     """Take the organisation off the pilot's list; refused while the pilot's lines or pools
     (or `other_uses`, counted by the apps above this one: service points) still name it. The
     organisation itself stays: other pilots may use it."""
+    # The link's row only (of=self): its ordering joins the pilot and the organisation, whose
+    # rows every write naming them checks (a foreign key's KEY SHARE) at its commit.
     link = (
-        PilotOrganisation.objects.select_for_update()
+        PilotOrganisation.objects.select_for_update(of=("self",))
         .filter(pilot=pilot, organisation=organisation)
         .first()
     )

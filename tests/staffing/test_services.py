@@ -4,6 +4,7 @@ against lost updates, history with the acting user."""
 import datetime
 import threading
 from decimal import Decimal
+from unittest.mock import ANY
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,11 @@ from staffing import services
 from staffing.models import Allocation, AllocationPart, ResourcePool, StaffingPlan
 from staffing.selectors.lines import lines_with_parts
 from tests.factories.municipalities import MunicipalityFactory, MunicipalityGroupFactory
-from tests.factories.staffing import ResourcePoolFactory
+from tests.factories.staffing import (
+    OrganisationFactory,
+    ResourcePoolFactory,
+    StaffingPlanFactory,
+)
 from tests.staffing.test_editing import approve, build_world, fingerprint
 
 pytestmark = pytest.mark.django_db
@@ -748,6 +753,203 @@ def test_two_simultaneous_saves_of_one_version_cannot_both_win():
     world.line.refresh_from_db()
     assert (world.line.role_title, world.line.version) == (winner, 2)
     assert world.line.history.filter(history_type="~").count() == 1
+
+
+def lock_waiters() -> int:
+    """How many other sessions of this database wait for a lock (PostgreSQL; 0 on SQLite)."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        # The statistics views keep one snapshot per transaction: a fresh one each time.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def held_until_the_other_waits(
+    function, holding: threading.Event, other_done: threading.Event, seen: dict | None = None
+):
+    """`function`, which, once called, holds its thread (its transaction open) until the other
+    thread waits for a lock (PostgreSQL) or is done, at most 20 s, and then goes on; `seen`
+    gets "waiter": whether the other was seen waiting."""
+
+    def held(*args, **kwargs):
+        result = function(*args, **kwargs)
+        holding.set()
+        for _ in range(2000):
+            if other_done.is_set():
+                break
+            if lock_waiters():
+                if seen is not None:
+                    seen["waiter"] = True
+                break
+            other_done.wait(timeout=0.01)
+        return result
+
+    return held
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("first", ["removal", "save"])
+def test_a_line_moved_to_an_organisation_being_removed_never_keeps_it(first):
+    """A coordinator moves a line to one of the pilot's organisations, unused so far, at the
+    moment another takes that organisation off the list. One of them gets there `first` and is
+    held there, its transaction open, until the other waits for it:
+
+    - the removal, having locked the pilot's link and found no line or pool naming it, just
+      before it deletes the link: the save waits for the link's lock, then finds it gone and is
+      refused with the organisation's message;
+    - the save, having checked (and locked) the link: the removal waits for it, then finds the
+      line and is refused.
+
+    Never both through, never a deadlock. SQLite has one writer at a time: there the second
+    is answered "locked" (its shared in-memory test database does not wait), or refused."""
+    from staffing.services import lines, organisations
+
+    world = build_world()
+    newcomer = OrganisationFactory(name="Yhdistys", short_name="Yhdistys")
+    world.pilot.organisations.add(newcomer)
+    holding = threading.Event()
+    done = {"removal": threading.Event(), "save": threading.Event()}
+    second = "save" if first == "removal" else "removal"
+    outcomes = {}
+
+    def remove():
+        try:
+            if first == "save":
+                assert holding.wait(timeout=20)
+            services.pilot_organisation_remove(
+                pilot=world.pilot, organisation=newcomer, user=world.admin
+            )
+            outcomes["removal"] = "removed"
+        except ValidationError:
+            outcomes["removal"] = "refused"
+        except OperationalError:
+            outcomes["removal"] = "locked"
+        finally:
+            holding.set()
+            done["removal"].set()
+            connection.close()
+
+    def save():
+        try:
+            if first == "removal":
+                assert holding.wait(timeout=20)
+            services.allocation_update(
+                allocation=world.line, version=1, user=world.coordinator, organisation=newcomer
+            )
+            outcomes["save"] = "saved"
+        except ValidationError as error:
+            outcomes["save"] = ("refused", error.message_dict)
+        except OperationalError:
+            outcomes["save"] = "locked"
+        finally:
+            holding.set()
+            done["save"].set()
+            connection.close()
+
+    patch = pytest.MonkeyPatch()
+    if first == "removal":
+        held = held_until_the_other_waits(lambda: None, holding, done["save"])
+        real_delete = organisations.delete
+        patch.setattr(organisations, "delete", lambda *a, **k: (held(), real_delete(*a, **k)))
+    else:
+        patch.setattr(
+            lines,
+            "check_pilot_organisation",
+            held_until_the_other_waits(lines.check_pilot_organisation, holding, done["removal"]),
+        )
+    try:
+        threads = [threading.Thread(target=remove), threading.Thread(target=save)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        patch.undo()
+    through = {"removal": "removed", "save": "saved"}
+    assert outcomes[first] == through[first], outcomes
+    if connection.vendor == "postgresql":
+        refused = ("refused", {"organisation": [ANY]}) if second == "save" else "refused"
+        assert outcomes[second] == refused, outcomes
+    else:
+        assert outcomes[second] != through[second], outcomes
+    world.line.refresh_from_db()
+    kept = world.pilot.organisations.filter(pk=newcomer.pk).exists()
+    assert (world.line.organisation_id, kept) == (
+        (world.te.pk, False) if first == "removal" else (newcomer.pk, True)
+    )
+    # Every line of the pilot names one of its own organisations.
+    assert (
+        not Allocation.objects.filter(plan__pilot=world.pilot)
+        .exclude(organisation__pilots=world.pilot)
+        .exists()
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_removal_in_progress_holds_up_no_other_write_of_the_pilot():
+    """While a removal holds the pilot's link to an organisation, a coordinator adds a plan to
+    the pilot and a line for another of its organisations: neither waits for the removal (it
+    locks the link's row only, not the pilot's or the organisation's, which their foreign
+    keys check). SQLite has one writer at a time: there they wait for it (its shared in-memory
+    test database answers "locked" at once instead) and go through after it."""
+    from staffing.services import organisations
+
+    world = build_world()
+    newcomer = OrganisationFactory(name="Yhdistys", short_name="Yhdistys")
+    world.pilot.organisations.add(newcomer)
+    holding, written = threading.Event(), threading.Event()
+    seen, outcomes = {"waiter": False}, {}
+    held = held_until_the_other_waits(lambda: None, holding, written, seen)
+    real_delete = organisations.delete
+
+    def remove():
+        try:
+            services.pilot_organisation_remove(
+                pilot=world.pilot, organisation=newcomer, user=world.admin
+            )
+            outcomes["removal"] = "removed"
+        finally:
+            holding.set()
+            connection.close()
+
+    def write():
+        with transaction.atomic():
+            plan = StaffingPlanFactory(pilot=world.pilot, name="Uusi", slug="uusi")
+            services.allocation_create(
+                plan=plan, user=world.coordinator, organisation=world.te, fte=Decimal("1")
+            )
+        return plan
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(organisations, "delete", lambda *a, **k: (held(), real_delete(*a, **k)))
+    thread = threading.Thread(target=remove)
+    try:
+        thread.start()
+        assert holding.wait(timeout=20)
+        try:
+            plan = write()
+        except OperationalError:
+            plan = None
+        finally:
+            written.set()
+        thread.join(timeout=60)
+    finally:
+        patch.undo()
+    assert outcomes == {"removal": "removed"}
+    if connection.vendor == "postgresql":
+        assert seen == {"waiter": False}
+        assert plan is not None
+    else:
+        assert plan is None
+        plan = write()
+    assert plan.allocations.get().organisation == world.te
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
