@@ -106,7 +106,8 @@ class VersionedAdminForm(forms.ModelForm):
         if self.instance.pk:
             current = (
                 type(self.instance)
-                ._default_manager.select_for_update()
+                # The row itself (of=self), not the rows its model's ordering may join.
+                ._default_manager.select_for_update(of=("self",))
                 .filter(pk=self.instance.pk)
                 .values_list("version", flat=True)
                 .first()

@@ -141,9 +141,11 @@ def preview(parsed: statfin.StatFinFile, *, lock: bool = False) -> Preview:
         municipality_id__in=set(known.values()),
         date__in={item.date for item in good},
         measure__in={item.measure for item in good},
-    )
+    ).order_by()  # read into a dict: no order, so no join for the model's ordering
     if lock:
-        stored_rows = stored_rows.select_for_update()
+        # The counts' own rows (of=self): the model's ordering joins the municipalities, whose
+        # rows every write naming them checks (a foreign key's KEY SHARE) at its commit.
+        stored_rows = stored_rows.select_for_update(of=("self",))
     stored = {(s.municipality_id, s.date, s.measure): s for s in stored_rows}
     seen: dict[tuple, int] = {}
     for item in good:

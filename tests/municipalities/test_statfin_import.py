@@ -2,6 +2,7 @@
 command and the admins' upload page (preview, confirm once, row-level messages)."""
 
 import json
+import threading
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -10,10 +11,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import OperationalError, connection
 from django.urls import reverse
 
 from municipalities import official_statistics, statfin
 from municipalities.models import ClientStatistic, Measure, Municipality
+from tests.concurrency import held_until_the_other_waits
 from tests.factories.municipalities import (
     ClientStatisticFactory,
     MunicipalityFactory,
@@ -84,6 +87,59 @@ def test_a_second_load_changes_nothing_and_adds_no_history(towns):
     result = load()
     assert (result.created, result.updated, result.unchanged) == (0, 0, 34)
     assert state() == before
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_import_in_progress_holds_up_no_write_naming_its_municipalities():
+    """While an import holds the counts it is about to write, a coordinator enters a count of
+    another day for one of the file's municipalities: it does not wait for the import, which
+    locks the counts' own rows, not the municipalities' (their foreign keys are checked at the
+    entry's commit). SQLite has one writer at a time: there the entry waits for the import (its
+    shared in-memory test database answers "locked" at once instead) and goes through after."""
+    towns = {code: MunicipalityFactory(code=code) for code in sorted(SAMPLE_CODES)}
+    town = towns[min(SAMPLE_CODES)]
+    load()  # the counts are there: the next load locks every one of them
+    holding, written = threading.Event(), threading.Event()
+    seen, outcomes = {"waiter": False}, {}
+    held = held_until_the_other_waits(lambda: None, holding, written, seen)
+    real_write = official_statistics.write_counts
+
+    def importing():
+        try:
+            outcomes["import"] = load()
+        finally:
+            holding.set()
+            connection.close()
+
+    def enter():
+        return ClientStatisticFactory(
+            municipality=town, date=date(2015, 1, 31), measure=Measure.CLIENTS
+        )
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(official_statistics, "write_counts", lambda **k: (held(), real_write(**k)))
+    thread = threading.Thread(target=importing)
+    try:
+        thread.start()
+        assert holding.wait(timeout=20)
+        try:
+            entered = enter()
+        except OperationalError:
+            entered = None
+        finally:
+            written.set()
+        thread.join(timeout=60)
+    finally:
+        patch.undo()
+    assert outcomes["import"].unchanged == 34
+    if connection.vendor == "postgresql":
+        assert seen == {"waiter": False}
+        assert entered is not None
+    else:
+        assert entered is None
+        entered = enter()
+    assert ClientStatistic.objects.get(pk=entered.pk).municipality == town
 
 
 def test_json_stat2_load_after_pxweb_is_the_same_facts(towns):
