@@ -2,7 +2,6 @@
 command and the admins' upload page (preview, confirm once, row-level messages)."""
 
 import json
-import threading
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -11,12 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection
+from django.db import connection
 from django.urls import reverse
 
 from municipalities import official_statistics, statfin
 from municipalities.models import ClientStatistic, Measure, Municipality
-from tests.concurrency import held_until_the_other_waits
+from tests.concurrency import write_while_held
 from tests.factories.municipalities import (
     ClientStatisticFactory,
     MunicipalityFactory,
@@ -100,44 +99,21 @@ def test_an_import_in_progress_holds_up_no_write_naming_its_municipalities():
     towns = {code: MunicipalityFactory(code=code) for code in sorted(SAMPLE_CODES)}
     town = towns[min(SAMPLE_CODES)]
     load()  # the counts are there: the next load locks every one of them
-    holding, written = threading.Event(), threading.Event()
-    seen, outcomes = {"waiter": False}, {}
-    held = held_until_the_other_waits(lambda: None, holding, written, seen)
-    real_write = official_statistics.write_counts
-
-    def importing():
-        try:
-            outcomes["import"] = load()
-        finally:
-            holding.set()
-            connection.close()
 
     def enter():
         return ClientStatisticFactory(
             municipality=town, date=date(2015, 1, 31), measure=Measure.CLIENTS
         )
 
-    patch = pytest.MonkeyPatch()
-    patch.setattr(official_statistics, "write_counts", lambda **k: (held(), real_write(**k)))
-    thread = threading.Thread(target=importing)
-    try:
-        thread.start()
-        assert holding.wait(timeout=20)
-        try:
-            entered = enter()
-        except OperationalError:
-            entered = None
-        finally:
-            written.set()
-        thread.join(timeout=60)
-    finally:
-        patch.undo()
-    assert outcomes["import"].unchanged == 34
+    # Held with the counts locked, just before it writes them.
+    race = write_while_held(hold=(official_statistics, "write_counts"), run=load, write=enter)
+    assert race.ran.unchanged == 34
     if connection.vendor == "postgresql":
-        assert seen == {"waiter": False}
-        assert entered is not None
+        assert race.waited is False
+        assert race.wrote is not None
+        entered = race.wrote
     else:
-        assert entered is None
+        assert race.wrote is None
         entered = enter()
     assert ClientStatistic.objects.get(pk=entered.pk).municipality == town
 

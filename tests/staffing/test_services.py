@@ -16,7 +16,7 @@ from core.history import parse_reason
 from staffing import services
 from staffing.models import Allocation, AllocationPart, ResourcePool, StaffingPlan
 from staffing.selectors.lines import lines_with_parts
-from tests.concurrency import held_until_the_other_waits
+from tests.concurrency import write_while_held
 from tests.factories.municipalities import MunicipalityFactory, MunicipalityGroupFactory
 from tests.factories.staffing import (
     OrganisationFactory,
@@ -777,64 +777,32 @@ def test_a_line_moved_to_an_organisation_being_removed_never_keeps_it(first):
     world = build_world()
     newcomer = OrganisationFactory(name="Yhdistys", short_name="Yhdistys")
     world.pilot.organisations.add(newcomer)
-    holding = threading.Event()
-    done = {"removal": threading.Event(), "save": threading.Event()}
     second = "save" if first == "removal" else "removal"
-    outcomes = {}
 
     def remove():
         try:
-            if first == "save":
-                assert holding.wait(timeout=20)
             services.pilot_organisation_remove(
                 pilot=world.pilot, organisation=newcomer, user=world.admin
             )
-            outcomes["removal"] = "removed"
         except ValidationError:
-            outcomes["removal"] = "refused"
-        except OperationalError:
-            outcomes["removal"] = "locked"
-        finally:
-            holding.set()
-            done["removal"].set()
-            connection.close()
+            return "refused"
+        return "removed"
 
     def save():
         try:
-            if first == "removal":
-                assert holding.wait(timeout=20)
             services.allocation_update(
                 allocation=world.line, version=1, user=world.coordinator, organisation=newcomer
             )
-            outcomes["save"] = "saved"
         except ValidationError as error:
-            outcomes["save"] = ("refused", error.message_dict)
-        except OperationalError:
-            outcomes["save"] = "locked"
-        finally:
-            holding.set()
-            done["save"].set()
-            connection.close()
+            return ("refused", error.message_dict)
+        return "saved"
 
-    patch = pytest.MonkeyPatch()
-    if first == "removal":
-        held = held_until_the_other_waits(lambda: None, holding, done["save"])
-        real_delete = organisations.delete
-        patch.setattr(organisations, "delete", lambda *a, **k: (held(), real_delete(*a, **k)))
-    else:
-        patch.setattr(
-            lines,
-            "check_pilot_organisation",
-            held_until_the_other_waits(lines.check_pilot_organisation, holding, done["removal"]),
-        )
-    try:
-        threads = [threading.Thread(target=remove), threading.Thread(target=save)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-    finally:
-        patch.undo()
+    calls = {"removal": remove, "save": save}
+    # Held just before it writes: the removal having found no line or pool naming the
+    # organisation, the save having checked (and locked) the pilot's link to it.
+    holds = {"removal": (organisations, "delete"), "save": (lines, "save")}
+    race = write_while_held(hold=holds[first], run=calls[first], write=calls[second])
+    outcomes = {first: race.ran, second: race.wrote or "locked"}
     through = {"removal": "removed", "save": "saved"}
     assert outcomes[first] == through[first], outcomes
     if connection.vendor == "postgresql":
@@ -868,20 +836,12 @@ def test_a_removal_in_progress_holds_up_no_other_write_of_the_pilot():
     world = build_world()
     newcomer = OrganisationFactory(name="Yhdistys", short_name="Yhdistys")
     world.pilot.organisations.add(newcomer)
-    holding, written = threading.Event(), threading.Event()
-    seen, outcomes = {"waiter": False}, {}
-    held = held_until_the_other_waits(lambda: None, holding, written, seen)
-    real_delete = organisations.delete
 
     def remove():
-        try:
-            services.pilot_organisation_remove(
-                pilot=world.pilot, organisation=newcomer, user=world.admin
-            )
-            outcomes["removal"] = "removed"
-        finally:
-            holding.set()
-            connection.close()
+        services.pilot_organisation_remove(
+            pilot=world.pilot, organisation=newcomer, user=world.admin
+        )
+        return "removed"
 
     def write():
         with transaction.atomic():
@@ -891,27 +851,14 @@ def test_a_removal_in_progress_holds_up_no_other_write_of_the_pilot():
             )
         return plan
 
-    patch = pytest.MonkeyPatch()
-    patch.setattr(organisations, "delete", lambda *a, **k: (held(), real_delete(*a, **k)))
-    thread = threading.Thread(target=remove)
-    try:
-        thread.start()
-        assert holding.wait(timeout=20)
-        try:
-            plan = write()
-        except OperationalError:
-            plan = None
-        finally:
-            written.set()
-        thread.join(timeout=60)
-    finally:
-        patch.undo()
-    assert outcomes == {"removal": "removed"}
+    race = write_while_held(hold=(organisations, "delete"), run=remove, write=write)
+    assert race.ran == "removed"
     if connection.vendor == "postgresql":
-        assert seen == {"waiter": False}
-        assert plan is not None
+        assert race.waited is False
+        assert race.wrote is not None
+        plan = race.wrote
     else:
-        assert plan is None
+        assert race.wrote is None
         plan = write()
     assert plan.allocations.get().organisation == world.te
 
