@@ -117,3 +117,56 @@ def test_a_local_env_file_does_not_reach_the_test_settings(tmp_path):
     assert debug is False
     assert "leak.example" not in allowed_hosts
     assert secret_key != "from-the-env-file"
+
+
+def database_settings_seen_by(**env_overrides):
+    """The default database's CONN_MAX_AGE and OPTIONS as a fresh process sees them (settings
+    only: no connection is made)."""
+    code = (
+        "import json; from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(json.dumps([d['CONN_MAX_AGE'], d.get('OPTIONS', {})]))"
+    )
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CONN_MAX_AGE", "PG_PREPARE", "PG_PREPARE_THRESHOLD"}
+    }
+    env.update(KOKEILU_ENV_FILE=os.devnull, DJANGO_SETTINGS_MODULE="tests.settings")
+    env.update(env_overrides)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+POSTGRES_URL = "postgres://kokeilu@db.example:5432/kokeilu"
+
+
+def test_postgresql_keeps_connections_and_prepares_what_they_repeat():
+    age, options = database_settings_seen_by(DATABASE_URL=POSTGRES_URL)
+    assert age == 60
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 2
+
+
+def test_behind_a_pooler_prepared_statements_and_kept_connections_can_be_turned_off():
+    age, options = database_settings_seen_by(
+        DATABASE_URL=POSTGRES_URL, PG_PREPARE="false", CONN_MAX_AGE="0"
+    )
+    assert age == 0
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
+
+
+def test_sqlite_opens_a_connection_per_request_and_binds_nothing_on_a_server():
+    age, options = database_settings_seen_by()
+    assert age == 0
+    assert "server_side_binding" not in options
+    assert options["transaction_mode"] == "IMMEDIATE"
