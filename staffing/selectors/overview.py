@@ -159,7 +159,7 @@ def _pinned_counts(pinned: dict[int, tuple[str, date]]) -> dict[int, dict[date, 
     counts = ClientStatistic.objects.filter(
         municipality=OuterRef("municipality"), measure=OuterRef("pinned_measure")
     )
-    on_date = counts.filter(date=OuterRef("pinned_date"))
+    on_date = counts.filter(date=OuterRef("pinned_date")).order_by()  # one row: no sort
     before = counts.filter(date__lt=OuterRef("pinned_date")).order_by("-date")[:1]
     rows = (
         PilotMembership.objects.filter(pilot__in=list(pinned))

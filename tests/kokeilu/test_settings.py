@@ -165,6 +165,12 @@ def test_behind_a_pooler_prepared_statements_and_kept_connections_can_be_turned_
     assert "prepare_threshold" not in options
 
 
+def test_without_prepared_statements_connections_are_still_kept():
+    age, options = database_settings_seen_by(DATABASE_URL=POSTGRES_URL, PG_PREPARE="false")
+    assert age == 60
+    assert "server_side_binding" not in options
+
+
 def test_sqlite_opens_a_connection_per_request_and_binds_nothing_on_a_server():
     age, options = database_settings_seen_by()
     assert age == 0

@@ -1,6 +1,6 @@
-"""The home page's counts (`overview.shown_counts`, one windowed query) against the plain rule
-worked out in Python from the stored counts: the date a pilot's summary uses
-(`usable_statistics_date`), its total, the date before it and that total."""
+"""The home page's counts (`overview.shown_counts`: each member's newest dates, and a pilot's
+pinned date) against the plain rule worked out in Python from the stored counts: the date a
+pilot's summary uses (`usable_statistics_date`), its total, the date before it and that total."""
 
 import datetime
 from collections import defaultdict
