@@ -131,8 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # PostgreSQL plans a query each time it gets one as text: for the joins a page reads (a line with
 # its plan, pilot, need, organisation and whom it serves) planning took 1,5 ms and running it
 # 0,15 ms. Parameters sent apart from the query (server-side binding) let psycopg prepare a
-# query a connection has run PG_PREPARE_THRESHOLD times, so the server keeps its plan for the
-# connection's life (CONN_MAX_AGE). Off behind a pooler in transaction mode: PG_PREPARE=false.
+# query a connection has run more than PG_PREPARE_THRESHOLD times, so the server keeps its plan
+# for the connection's life (CONN_MAX_AGE). Off behind a pooler in transaction mode:
+# PG_PREPARE=false.
 if _postgres and env.bool("PG_PREPARE", default=True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=env.int("PG_PREPARE_THRESHOLD", default=2)

@@ -214,14 +214,12 @@ def pilot_summaries(pilots: Iterable[Pilot], *, today: date | None = None) -> li
         .annotate(fte=Sum("fte"), client_work_fte=Sum("client_work_fte"))
         .order_by()
     }
-    wanted = {
-        pilot.pk: (
-            chosen[pilot.pk].statistics_measure if chosen[pilot.pk] else Measure.CLIENTS,
-            pinned_date(chosen[pilot.pk]) if chosen[pilot.pk] else None,
-        )
-        for pilot in pilots
-    }
-    counts = shown_counts(wanted)
+    counts = shown_counts(
+        {
+            pk: (plan.statistics_measure, pinned_date(plan)) if plan else (Measure.CLIENTS, None)
+            for pk, plan in chosen.items()
+        }
+    )
 
     summaries = []
     for pilot in pilots:

@@ -77,19 +77,11 @@ def test_check_deploy_with_production_values_prints_no_warnings():
     assert "System check identified no issues" in output
 
 
-def settings_seen_by(module, env_file):
-    """DEBUG, ALLOWED_HOSTS and SECRET_KEY as a fresh process with settings `module` sees them
-    when KOKEILU_ENV_FILE names `env_file`."""
-    code = (
-        "import json; from django.conf import settings; "
-        "print(json.dumps([settings.DEBUG, settings.ALLOWED_HOSTS, settings.SECRET_KEY]))"
-    )
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
-    env.update(KOKEILU_ENV_FILE=str(env_file), DJANGO_SETTINGS_MODULE=module)
+def printed_by_fresh_process(code, *, without, **env_overrides):
+    """What `code` prints as JSON in a fresh Python process whose environment is this one's
+    without the variables `without`, plus `env_overrides`."""
+    env = {key: value for key, value in os.environ.items() if key not in without}
+    env.update(env_overrides)
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -101,6 +93,18 @@ def settings_seen_by(module, env_file):
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def settings_seen_by(module, env_file):
+    """DEBUG, ALLOWED_HOSTS and SECRET_KEY as a fresh process with settings `module` sees them
+    when KOKEILU_ENV_FILE names `env_file`."""
+    return printed_by_fresh_process(
+        "import json; from django.conf import settings; "
+        "print(json.dumps([settings.DEBUG, settings.ALLOWED_HOSTS, settings.SECRET_KEY]))",
+        without={"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"},
+        KOKEILU_ENV_FILE=str(env_file),
+        DJANGO_SETTINGS_MODULE=module,
+    )
 
 
 def test_a_local_env_file_does_not_reach_the_test_settings(tmp_path):
@@ -122,28 +126,13 @@ def test_a_local_env_file_does_not_reach_the_test_settings(tmp_path):
 def database_settings_seen_by(**env_overrides):
     """The default database's CONN_MAX_AGE and OPTIONS as a fresh process sees them (settings
     only: no connection is made)."""
-    code = (
+    return printed_by_fresh_process(
         "import json; from django.conf import settings; d = settings.DATABASES['default']; "
-        "print(json.dumps([d['CONN_MAX_AGE'], d.get('OPTIONS', {})]))"
+        "print(json.dumps([d['CONN_MAX_AGE'], d.get('OPTIONS', {})]))",
+        without={"DATABASE_URL", "CONN_MAX_AGE", "PG_PREPARE", "PG_PREPARE_THRESHOLD"},
+        **{"KOKEILU_ENV_FILE": os.devnull, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+        | env_overrides,
     )
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CONN_MAX_AGE", "PG_PREPARE", "PG_PREPARE_THRESHOLD"}
-    }
-    env.update(KOKEILU_ENV_FILE=os.devnull, DJANGO_SETTINGS_MODULE="tests.settings")
-    env.update(env_overrides)
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 POSTGRES_URL = "postgres://kokeilu@db.example:5432/kokeilu"
