@@ -109,12 +109,19 @@ def shown_counts(wanted: dict[int, tuple[str, date | None]]) -> dict[int, Counts
     measures = sorted({measure for measure, _on in wanted.values()})
     newest_two = {}
     for index, measure in enumerate(measures):
+        # A member's row runs the subqueries of its own pilot's measure only (CASE), when the
+        # pilots use more than one.
+        of_measure = [pk for pk, (its_measure, _on) in wanted.items() if its_measure == measure]
         for rank in (0, 1):
             counts = ClientStatistic.objects.filter(
                 municipality=OuterRef("municipality"), measure=measure
             ).order_by("-date")[rank : rank + 1]
-            newest_two[f"date_{index}_{rank}"] = Subquery(counts.values("date"))
-            newest_two[f"value_{index}_{rank}"] = Subquery(counts.values("value"))
+            for name in ("date", "value"):
+                newest = Subquery(counts.values(name))
+                if len(measures) > 1:
+                    field = ClientStatistic._meta.get_field(name)
+                    newest = Case(When(pilot_id__in=of_measure, then=newest), output_field=field)
+                newest_two[f"{name}_{index}_{rank}"] = newest
     # {pilot id: [(date, count) of each member's newest two, of the pilot's measure]}
     dated: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     rows = PilotMembership.objects.filter(pilot__in=list(wanted)).order_by()
