@@ -87,6 +87,14 @@ def page_types(role) -> dict[str, str]:
         "coverage": reverse("servicepoints:coverage", kwargs=pilot),
         "weekly": reverse("servicepoints:weekly", kwargs=pilot),
         "pilot-organisations": reverse("pilot-organisations", kwargs=pilot),
+        "pool-list": reverse("staffing:pool-list", kwargs=on_plan),
+        # The scenario's pools: editable (edit and remove buttons in each row) but by a manager.
+        "pool-list-scenario": reverse("staffing:pool-list", kwargs=on_copy),
+        "scenario-capacity": reverse("staffing:scenario-capacity", kwargs=on_copy),
+        "lineage": reverse("municipalities:lineage", kwargs=pilot),
+        "area-members": reverse("municipalities:area-members", kwargs=pilot),
+        "national-regions": reverse("national-regions"),
+        "municipality-detail": reverse("municipality-detail", kwargs={"code": "272"}),
         "password-change": reverse("password_change"),
         "accessibility": reverse("accessibility"),
         "not-found": "/ei-ole-tallaista/",
@@ -239,11 +247,10 @@ def test_every_page_type_has_no_axe_violation_and_fits(
     assert failures == [], f"{len(failures)} problems:\n" + "\n".join(failures)
 
 
-BUTTONS_OUTSIDE = """() => {
+BUTTONS_OUTSIDE = """(selector) => {
     const width = document.documentElement.clientWidth;
     const outside = [];
-    const buttons = document.querySelectorAll(
-        "[data-testid^=edit-line-], [data-testid^=delete-line-]");
+    const buttons = document.querySelectorAll(selector);
     for (const button of buttons) {
         const box = button.getBoundingClientRect();
         const scroller = button.closest(".table-responsive");
@@ -265,8 +272,9 @@ def test_the_editor_of_a_draft_shows_every_rows_edit_and_remove_buttons(
     chromium_browser, live_server, seeds, admin_user, width
 ):
     """A draft copied from Kokkola's plan, at 1 366 px (beside the totals) and at 390 px (the
-    table scrolls in its own box): every line's Edit and Remove are wholly in sight, and the
-    page is no wider than the window. At 1 366 px they were cut off at the column's edge."""
+    table scrolls in its own box): every line's and every pool's Edit and Remove are wholly in
+    sight, and the page is no wider than the window. At 1 366 px the lines' were cut off at the
+    column's edge; at 390 px the pool table made the page 743 px wide."""
     from staffing.services.plans import plan_copy
 
     source = StaffingPlan.objects.get(pilot__slug=KOKKOLA, slug="henkilostosuunnitelma")
@@ -287,8 +295,17 @@ def test_the_editor_of_a_draft_shows_every_rows_edit_and_remove_buttons(
         page.wait_for_load_state("networkidle")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"editor-draft-{width}.png"))
-        found = page.evaluate(BUTTONS_OUTSIDE)
+        found = page.evaluate(
+            BUTTONS_OUTSIDE, "[data-testid^=edit-line-], [data-testid^=delete-line-]"
+        )
         assert found["count"] == 2 * draft.allocations.count() > 0
+        assert found["outside"] == []
+        assert overflow(page) == []
+        page.goto(reverse("staffing:pool-list", kwargs={"pilot": KOKKOLA, "plan": draft.slug}))
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(ARTIFACTS / f"pools-draft-{width}.png"))
+        found = page.evaluate(BUTTONS_OUTSIDE, "[data-testid=pool-edit], [data-testid=pool-delete]")
+        assert found["count"] == 2 * draft.pools.count() > 0
         assert found["outside"] == []
         assert overflow(page) == []
     finally:
