@@ -310,3 +310,31 @@ def test_the_editor_of_a_draft_shows_every_rows_edit_and_remove_buttons(
         assert overflow(page) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("locale", ["fi-FI", "sv-SE", "en-GB"])
+def test_an_admins_pilot_tabs_are_all_in_sight_at_1366_px_in_every_language(
+    chromium_browser, live_server, seeds, admin_user, locale
+):
+    """The thirteen tabs of an admin fit their strip at 1 366 px in Finnish, Swedish and
+    English (the browser's language picks the page's). In English the strip was 218 px too
+    wide and hid Municipalities and Set-up; in Swedish it hid part of Inställningar."""
+    context = chromium_browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": WIDTHS["desktop"], "height": 900},
+        locale=locale,
+    )
+    context.set_default_timeout(BROWSER_WAIT_MS)
+    page = context.new_page()
+    try:
+        page.goto(reverse("login"))
+        page.fill("input[name=username]", admin_user.get_username())
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]:not([name=language])")
+        page.wait_for_load_state("networkidle")
+        page.goto(reverse("staffing:allocation-list", kwargs={"pilot": KOKKOLA}))
+        assert page.evaluate("document.documentElement.lang") == locale[:2]
+        assert page.locator(".pilot-tabs .nav-link").count() == 13
+        assert hidden_tabs(page) == []
+    finally:
+        context.close()
