@@ -4,6 +4,7 @@ forms already submitted."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HistoryRedaction(models.Model):
@@ -54,8 +55,8 @@ class Revision(models.Model):
     revision is known to be current while the number stays. The epoch is new whenever the row
     is created again (a flushed database), so numbers of an earlier database never match."""
 
-    number = models.BigIntegerField(_("number"), default=0)
-    epoch = models.CharField(_("epoch"), max_length=32)
+    number = models.BigIntegerField(pgettext_lazy("database revision", "number"), default=0)
+    epoch = models.CharField(pgettext_lazy("database revision", "epoch"), max_length=32)
 
     class Meta:
         verbose_name = _("database revision")
