@@ -23,8 +23,9 @@ from .dashboard import (
     segment_rows,
     unit_definitions,
 )
+from .matrix import MatrixRow, grouped_by_kind
 
-__all__ = ["CONTENT_TYPES", "EXPORTS", "export_response"]
+__all__ = ["CONTENT_TYPES", "EXPORTS", "GROUPED_EXPORTS", "export_response"]
 
 
 def _rounded(value: Decimal | None, places: int) -> Decimal | None:
@@ -64,19 +65,22 @@ def _pools_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
     return dataset
 
 
+def _need_label(row: MatrixRow) -> str:
+    """A matrix row's service need as the page names it."""
+    if row.kind == "part":
+        return f"– {row.label}"
+    if row.kind == "unassigned":
+        return gettext("Not broken down by service need")
+    return row.label
+
+
 def _matrix_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
     matrix = dashboard.matrix
     headers = [gettext("Service need")] + [str(org) for org in matrix.organisations]
     headers.append(gettext("Total"))
     dataset = tablib.Dataset(headers=headers, title=gettext("Staffing matrix")[:31])
     for row in matrix.rows:
-        if row.kind == "part":
-            label = f"– {row.label}"
-        elif row.kind == "unassigned":
-            label = gettext("Not broken down by service need")
-        else:
-            label = row.label
-        dataset.append([label, *(cell.value for cell in row.cells), row.total.value])
+        dataset.append([_need_label(row), *(cell.value for cell in row.cells), row.total.value])
     dataset.append(
         [gettext("Total FTE"), *(cell.value for cell in matrix.totals), matrix.total.value]
     )
@@ -94,6 +98,32 @@ def _matrix_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
         }
         dataset.append([label, *empty, excluding.total.value])
     dataset.append([gettext("Caseload"), *empty, caseload_value(matrix.caseload)])
+    return dataset
+
+
+def _grouped_matrix_dataset(dashboard: PlanDashboard) -> tablib.Dataset:
+    """The staffing matrix as the page shows it grouped by kind (?ryhmittely=laji):
+    organisations as rows, each kind closed by its subtotal, service needs as columns."""
+    grouped = grouped_by_kind(dashboard.matrix)
+    headers = [gettext("Organisation"), *(_need_label(row) for row in grouped.needs)]
+    headers += [gettext("Total FTE"), gettext("Of which client work (estimate)")]
+    dataset = tablib.Dataset(headers=headers, title=gettext("Staffing matrix")[:31])
+    in_total = gettext("%(kind)s in total")
+    for group in grouped.groups:
+        for row in group.rows:
+            cells = (cell.value for cell in row.cells)
+            dataset.append([str(row.organisation), *cells, row.total.value, row.client_work.value])
+        subtotals = (cell.value for cell in group.subtotals)
+        label = in_total % {"kind": group.label}
+        dataset.append([label, *subtotals, group.total.value, group.client_work.value])
+    dataset.append(
+        [
+            gettext("Total FTE"),
+            *(cell.value for cell in grouped.totals),
+            grouped.total.value,
+            grouped.client_work_total.value,
+        ]
+    )
     return dataset
 
 
@@ -258,6 +288,9 @@ EXPORTS = {
         kind=dashboard.figures.plan.pilot.kind,
     ),
 }
+
+#: The tables exported as the page shows them grouped by kind (?ryhmittely=laji).
+GROUPED_EXPORTS = {"matrix": _grouped_matrix_dataset}
 
 
 def export_response(dataset: tablib.Dataset, *, filename: str, export_format: str):

@@ -22,7 +22,7 @@ from ..models import StaffingPlan
 from ..reports.capacity import capacity_panel
 from ..reports.counts import counts_note
 from ..reports.dashboard import page_rows, plan_dashboard
-from ..reports.exports import CONTENT_TYPES, EXPORTS, export_response
+from ..reports.exports import CONTENT_TYPES, EXPORTS, GROUPED_EXPORTS, export_response
 from ..reports.matrix import grouped_by_kind
 from ..selectors.overview import current_plan
 
@@ -57,9 +57,12 @@ class PlanDashboardView(PilotAccessMixin, CachedPageMixin, TemplateView):
         export_format = request.GET.get(self.export_trigger_param)
         table = request.GET.get("table")
         if export_format in CONTENT_TYPES and table in EXPORTS and self.dashboard is not None:
+            # A table shown grouped by kind is exported so, as the page shows it.
+            grouped = request.GET.get(GROUPING_PARAM) == GROUP_BY_KIND and table in GROUPED_EXPORTS
+            dataset = (GROUPED_EXPORTS if grouped else EXPORTS)[table](self.dashboard)
             return export_response(
-                EXPORTS[table](self.dashboard),
-                filename=f"{self.pilot.slug}-{self.plan.slug}-{table}",
+                dataset,
+                filename=f"{self.pilot.slug}-{self.plan.slug}-{table}" + ("-by-kind" * grouped),
                 export_format=export_format,
             )
         return super().get(request, *args, **kwargs)

@@ -587,6 +587,37 @@ def test_matrix_export_rows(seeded, manager_client):
     assert [row[-1] for row in rows[-4:]] == ["33.75", "27.40", "32.75", "95.7"]
 
 
+def test_the_grouped_matrix_exports_as_the_page_shows_it(seeded, manager_client):
+    """?ryhmittely=laji: the matrix's export links keep the grouping, and the export holds the
+    grouped page's rows (organisations, a subtotal per kind, the total) with its numbers."""
+    page = dashboard(manager_client, ryhmittely="laji")
+    assert "?_export=csv&amp;table=matrix&amp;ryhmittely=laji" in page.content.decode()
+    assert "table=matrix&amp;ryhmittely" not in dashboard(manager_client).content.decode()
+    page_rows = [
+        row
+        for row in table(page.content, "matrix")
+        if any(cell["tag"] == "td" for cell in row["cells"])
+    ]
+    response = dashboard(manager_client, _export="csv", table="matrix", ryhmittely="laji")
+    assert (
+        "kokkolan-seutu-henkilostosuunnitelma-matrix-by-kind.csv"
+        in (response["Content-Disposition"])
+    )
+    rows = csv_rows(response)
+    assert rows[0][0] == "Organisaatio"
+    assert len(rows) == 1 + len(page_rows)
+    for csv_row, page_row in zip(rows[1:], page_rows, strict=True):
+        assert csv_row[0] == texts(page_row)[0]
+        exported = [value for value in csv_row[1:] if re.fullmatch(r"-?\d+(\.\d+)?", value)]
+        assert [as_page(value) for value in exported] == page_numbers(page_row), csv_row
+    assert rows[-1][-2:] == ["33.75", "27.40"]
+    xlsx = xlsx_rows(dashboard(manager_client, _export="xlsx", table="matrix", ryhmittely="laji"))
+    assert [row[0] for row in xlsx] == [row[0] for row in rows]
+    # Another table is exported as ever: only the matrix has a grouped form.
+    pools = csv_rows(dashboard(manager_client, _export="csv", table="pools", ryhmittely="laji"))
+    assert pools == csv_rows(dashboard(manager_client, _export="csv", table="pools"))
+
+
 def test_an_unknown_export_shows_the_page(seeded, manager_client):
     response = dashboard(manager_client, _export="pdf", table="matrix")
     assert response["Content-Type"].startswith("text/html")
@@ -657,6 +688,8 @@ def test_dashboard_query_count_is_pinned_and_does_not_grow(db, client, manager):
             reverse("staffing:plan-dashboard", kwargs={"pilot": pilot.slug, "plan": plan.slug}),
             reverse("staffing:pilot-dashboard", kwargs={"pilot": pilot.slug})
             + "?_export=xlsx&table=matrix",
+            reverse("staffing:pilot-dashboard", kwargs={"pilot": pilot.slug})
+            + "?_export=xlsx&table=matrix&ryhmittely=laji",
             reverse("staffing:pilot-dashboard", kwargs={"pilot": pilot.slug}) + "?ryhmittely=laji",
         ):
             queries = count_queries(connection, lambda url=url: client.get(url))
