@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .numbers import NumberFormatError, parse_count, parse_decimal
+from .validators import PLANNING_DATE
 
 AMBIGUOUS_COUNT_MESSAGE = _(
     "“%(value)s” could mean a thousand or one. Write the count without a separator or with "
@@ -67,6 +68,39 @@ class FinnishDecimalField(forms.DecimalField):
             type(self).check(value)
         except ValidationError as error:
             raise ValidationError(error.messages) from None
+
+
+#: What a date field reads: the browser's date picker sends ISO; typed, the Finnish way.
+DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, given its value as ISO (the only form it reads)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateField(forms.DateField):
+    """A planning date, picked (ISO) or typed as 1.2.2026, within the planning range
+    (`PLANNING_DATE`; more `validators` are added to it), and shown again to the date picker
+    as ISO however it was typed."""
+
+    widget = DateInput
+
+    def __init__(self, *, input_formats=DATE_INPUT_FORMATS, validators=(), **kwargs):
+        super().__init__(
+            input_formats=input_formats, validators=[*PLANNING_DATE, *validators], **kwargs
+        )
+
+    def bound_data(self, data, initial):
+        try:
+            value = self.to_python(data)
+        except ValidationError:
+            return data
+        return value.isoformat() if value else data
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:

@@ -9,9 +9,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import FinnishDecimalField
+from core.forms import DateField, FinnishDecimalField
 from core.permissions import COORDINATORS_GROUP
-from core.validators import PLANNING_DATE
 
 from .area_services import AreaData, SegmentData
 from .division import division_2025, division_area
@@ -25,17 +24,13 @@ from .models import (
     SegmentTarget,
 )
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 DATE_ERRORS = {"invalid": _("Enter the date as YYYY-MM-DD or d.m.yyyy.")}
 
 
 def date_field(label, *, required):
-    return forms.DateField(
+    return DateField(
         label=label,
         required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=PLANNING_DATE,
         error_messages={**DATE_ERRORS, "required": _("Enter the start date.")},
     )
 
@@ -237,11 +232,8 @@ class AreaForm(forms.Form):
 
 
 class AreaEndForm(forms.Form):
-    end_date = forms.DateField(
+    end_date = DateField(
         label=_("Last day"),
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=PLANNING_DATE,
         error_messages={**DATE_ERRORS, "required": _("Enter the last day.")},
     )
 

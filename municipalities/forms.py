@@ -9,14 +9,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import FinnishDecimalField
+from core.forms import DateField, FinnishDecimalField
 from core.uploads import UploadError
-from core.validators import PLANNING_DATE
 
 from . import imports, services, statfin
 from .models import Measure
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
 
 class CountField(FinnishDecimalField):
@@ -36,11 +33,8 @@ class ClientCountsForm(forms.Form):
     """The counts of one statistics date and measure, one field per member municipality,
     each with the version of the count it shows (0 = none) for the stale-save check."""
 
-    date = forms.DateField(
+    date = DateField(
         label=_("Statistics date"),
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=PLANNING_DATE,
         error_messages={
             "invalid": _("Enter the date as YYYY-MM-DD or d.m.yyyy."),
             "required": _("Enter the statistics date."),

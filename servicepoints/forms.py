@@ -11,7 +11,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import format_fte
-from core.forms import FinnishDecimalField, add_service_error
+from core.forms import DateField, FinnishDecimalField, add_service_error
 from municipalities.models import Municipality, ServiceProduction
 from municipalities.productions import check_service_production
 from staffing.models import Allocation, Organisation
@@ -137,10 +137,9 @@ class ServicePointForm(forms.ModelForm):
 
 
 class CloseForm(forms.Form):
-    closed_on = forms.DateField(
+    closed_on = DateField(
         label=_("closed on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The point is hidden from the list and coverage from this date on."),
     )
 

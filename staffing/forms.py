@@ -14,8 +14,8 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import FinnishDecimalField
-from core.validators import NOTE_MAX_LENGTH, PLANNING_DATE
+from core.forms import DateField, FinnishDecimalField
+from core.validators import NOTE_MAX_LENGTH
 from municipalities.models import Municipality
 
 from . import services
@@ -349,11 +349,9 @@ class PlanCopyForm(forms.Form):
         initial=StaffingPlan.Kind.PLAN,
         widget=forms.RadioSelect,
     )
-    valid_from = forms.DateField(
+    valid_from = DateField(
         label=_("Valid from"),
         required=False,
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Empty: the same as the plan copied."),
     )
 
@@ -376,22 +374,16 @@ class PlanCreateForm(forms.Form):
         widget=forms.RadioSelect,
     )
     name = forms.CharField(label=_("Name"), max_length=150)
-    valid_from = forms.DateField(
+    valid_from = DateField(
         label=_("Valid from"),
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    valid_to = forms.DateField(
+    valid_to = DateField(
         label=_("Valid to"),
         required=False,
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    statistics_date = forms.DateField(
+    statistics_date = DateField(
         label=_("Statistics date"),
         required=False,
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "Leave empty to follow the latest client counts; a date pins a draft to the "
             "counts of that date."
@@ -541,28 +533,6 @@ class OrganisationCreateForm(forms.ModelForm):
         pass
 
 
-class PickerDateField(forms.DateField):
-    """A date typed as 1.2.2026 or picked (ISO), shown again to the date picker as ISO."""
-
-    def bound_data(self, data, initial):
-        try:
-            value = self.to_python(data)
-        except ValidationError:
-            return data
-        return value.isoformat() if value else data
-
-    @classmethod
-    def optional(cls, label, input_formats) -> PickerDateField:
-        """An optional day within the planning range, on the browser's date picker."""
-        return cls(
-            label=label,
-            required=False,
-            input_formats=input_formats,
-            validators=PLANNING_DATE,
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        )
-
-
 class HistoryFilterForm(forms.Form):
     """The history page's filters (all optional, from the address): a line, a user and days
     from … to, typed as 1.2.2026 or picked (ISO)."""
@@ -571,8 +541,8 @@ class HistoryFilterForm(forms.Form):
 
     line = forms.TypedChoiceField(label=_("Line"), required=False, coerce=int, empty_value=None)
     user = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
-    date_from = PickerDateField.optional(_("From"), DATE_FORMATS)
-    date_to = PickerDateField.optional(_("To"), DATE_FORMATS)
+    date_from = DateField(label=_("From"), required=False, input_formats=DATE_FORMATS)
+    date_to = DateField(label=_("To"), required=False, input_formats=DATE_FORMATS)
 
     def __init__(self, *args, lines=(), users=(), **kwargs):
         super().__init__(*args, **kwargs)
