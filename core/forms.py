@@ -91,11 +91,12 @@ class DateField(forms.DateField):
     widget = DateInput
 
     def __init__(self, *, input_formats=DATE_INPUT_FORMATS, validators=(), **kwargs):
-        super().__init__(
-            input_formats=input_formats, validators=[*PLANNING_DATE, *validators], **kwargs
-        )
+        more = [validator for validator in validators if validator not in PLANNING_DATE]
+        super().__init__(input_formats=input_formats, validators=[*PLANNING_DATE, *more], **kwargs)
 
     def bound_data(self, data, initial):
+        if self.disabled:
+            return initial
         try:
             value = self.to_python(data)
         except ValidationError:
