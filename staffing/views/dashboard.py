@@ -62,7 +62,8 @@ class PlanDashboardView(PilotAccessMixin, CachedPageMixin, TemplateView):
             dataset = (GROUPED_EXPORTS if grouped else EXPORTS)[table](self.dashboard)
             return export_response(
                 dataset,
-                filename=f"{self.pilot.slug}-{self.plan.slug}-{table}" + ("-by-kind" * grouped),
+                filename=f"{self.pilot.slug}-{self.plan.slug}-{table}"
+                + ("-by-kind" if grouped else ""),
                 export_format=export_format,
             )
         return super().get(request, *args, **kwargs)

@@ -540,6 +540,17 @@ def as_page(value: str) -> str:
         return format_fte(D(value)) if "." in value else format_count(D(value))
 
 
+def assert_same_cells(csv_row: list[str], xlsx_row: list) -> None:
+    """A row of the CSV export holds the same values as the XLSX export's row."""
+    for csv_value, xlsx_value in zip(csv_row, xlsx_row, strict=True):
+        if xlsx_value is None:
+            assert csv_value == ""
+        elif isinstance(xlsx_value, int | float):
+            assert D(csv_value) == D(str(xlsx_value))
+        else:
+            assert csv_value == str(xlsx_value)
+
+
 @pytest.mark.parametrize("name", list(EXPORTED_TABLES))
 def test_exports_hold_the_rows_and_numbers_of_the_page(seeded, manager_client, name):
     page = table(dashboard(manager_client).content, EXPORTED_TABLES[name])
@@ -556,13 +567,7 @@ def test_exports_hold_the_rows_and_numbers_of_the_page(seeded, manager_client, n
     for csv_row, xlsx_row, page_row in zip(csv_data[1:], xlsx_data[1:], page_rows, strict=True):
         exported = [value for value in csv_row[1:] if re.fullmatch(r"-?\d+(\.\d+)?", value)]
         assert [as_page(value) for value in exported] == page_numbers(page_row), csv_row
-        for csv_value, xlsx_value in zip(csv_row, xlsx_row, strict=True):
-            if xlsx_value is None:
-                assert csv_value == ""
-            elif isinstance(xlsx_value, int | float):
-                assert D(csv_value) == D(str(xlsx_value))
-            else:
-                assert csv_value == str(xlsx_value)
+        assert_same_cells(csv_row, xlsx_row)
 
 
 def test_matrix_export_rows(seeded, manager_client):
@@ -611,13 +616,7 @@ def test_the_grouped_matrix_exports_as_the_page_shows_it(seeded, manager_client)
     xlsx = xlsx_rows(dashboard(manager_client, _export="xlsx", table="matrix", ryhmittely="laji"))
     assert len(xlsx) == len(rows)
     for csv_row, xlsx_row in zip(rows, xlsx, strict=True):
-        for csv_value, xlsx_value in zip(csv_row, xlsx_row, strict=True):
-            if xlsx_value is None:
-                assert csv_value == ""
-            elif isinstance(xlsx_value, int | float):
-                assert D(csv_value) == D(str(xlsx_value))
-            else:
-                assert csv_value == str(xlsx_value)
+        assert_same_cells(csv_row, xlsx_row)
     # Another table is exported as ever: only the matrix has a grouped form.
     pools = csv_rows(dashboard(manager_client, _export="csv", table="pools", ryhmittely="laji"))
     assert pools == csv_rows(dashboard(manager_client, _export="csv", table="pools"))

@@ -5,6 +5,7 @@ or overlapping content outside its own scrolling box).
 axe-core is vendored in tests/e2e/vendor/axe-core (MPL-2.0, its LICENSE beside it) and injected
 into each page: no network at test time."""
 
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -57,6 +58,28 @@ def seeds(db):
         services.allocation_update(
             allocation=Allocation.objects.get(pk=line.pk), version=version, user=None, note=note
         )
+
+
+@contextmanager
+def browser_page(chromium_browser, live_server, *, width: int, locale: str = "fi-FI", **options):
+    """A page of a fresh browser context `width` px wide, in `locale`; closed afterwards."""
+    context = chromium_browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 900}, locale=locale, **options
+    )
+    context.set_default_timeout(BROWSER_WAIT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def sign_in(page, username: str) -> None:
+    page.goto(reverse("login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]:not([name=language])")
+    page.wait_for_load_state("networkidle")
+    assert "/kirjaudu/" not in page.url, "login failed"
 
 
 def page_types(role) -> dict[str, str]:
@@ -211,17 +234,10 @@ def test_every_page_type_has_no_axe_violation_and_fits(
         username = "koordinaattori"
     else:
         username = admin_user.get_username()
-    context = chromium_browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": WIDTHS[width], "height": 900},
-        locale="fi-FI",
-        bypass_csp=True,  # lets the test inject axe-core; the pages' own CSP is tested elsewhere
-    )
-    context.set_default_timeout(BROWSER_WAIT_MS)
-    page = context.new_page()
     ARTIFACTS.mkdir(exist_ok=True)
     failures = []
-    try:
+    # bypass_csp lets the test inject axe-core; the pages' own CSP is tested elsewhere.
+    with browser_page(chromium_browser, live_server, width=WIDTHS[width], bypass_csp=True) as page:
         # Signed out: the login page and the public statement.
         for name, path in (
             ("login", reverse("login")),
@@ -229,12 +245,7 @@ def test_every_page_type_has_no_axe_violation_and_fits(
         ):
             page.goto(path)
             failures += [f"{name}: {line}" for line in axe_violations(page) + overflow(page)]
-        page.goto(reverse("login"))
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]:not([name=language])")
-        page.wait_for_load_state("networkidle")
-        assert "/kirjaudu/" not in page.url, "login failed"
+        sign_in(page, username)
         for name, path in page_types(role).items():
             status = page.goto(path).status
             page.wait_for_load_state("networkidle")
@@ -248,8 +259,6 @@ def test_every_page_type_has_no_axe_violation_and_fits(
             if width == "desktop":
                 found += hidden_tabs(page)
             failures += [f"{name} ({path}): {line}" for line in found]
-    finally:
-        context.close()
     assert failures == [], f"{len(failures)} problems:\n" + "\n".join(failures)
 
 
@@ -286,36 +295,31 @@ def test_the_editor_of_a_draft_shows_every_rows_edit_and_remove_buttons(
     source = StaffingPlan.objects.get(pilot__slug=KOKKOLA, slug="henkilostosuunnitelma")
     draft = plan_copy(plan=source, user=admin_user, name="Luonnos", kind=StaffingPlan.Kind.PLAN)
     assert draft.status == StaffingPlan.Status.DRAFT
-    context = chromium_browser.new_context(
-        base_url=live_server.url, viewport={"width": WIDTHS[width], "height": 900}, locale="fi-FI"
-    )
-    context.set_default_timeout(BROWSER_WAIT_MS)
-    page = context.new_page()
-    try:
-        page.goto(reverse("login"))
-        page.fill("input[name=username]", admin_user.get_username())
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]:not([name=language])")
-        page.wait_for_load_state("networkidle")
-        page.goto(reverse("staffing:plan-edit", kwargs={"pilot": KOKKOLA, "plan": draft.slug}))
-        page.wait_for_load_state("networkidle")
+    with browser_page(chromium_browser, live_server, width=WIDTHS[width]) as page:
+        sign_in(page, admin_user.get_username())
+        on_draft = {"pilot": KOKKOLA, "plan": draft.slug}
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"editor-draft-{width}.png"))
-        found = page.evaluate(
-            BUTTONS_OUTSIDE, "[data-testid^=edit-line-], [data-testid^=delete-line-]"
-        )
-        assert found["count"] == 2 * draft.allocations.count() > 0
-        assert found["outside"] == []
-        assert overflow(page) == []
-        page.goto(reverse("staffing:pool-list", kwargs={"pilot": KOKKOLA, "plan": draft.slug}))
-        page.wait_for_load_state("networkidle")
-        page.screenshot(path=str(ARTIFACTS / f"pools-draft-{width}.png"))
-        found = page.evaluate(BUTTONS_OUTSIDE, "[data-testid=pool-edit], [data-testid=pool-delete]")
-        assert found["count"] == 2 * draft.pools.count() > 0
-        assert found["outside"] == []
-        assert overflow(page) == []
-    finally:
-        context.close()
+        for name, url, buttons, rows in (
+            (
+                "editor",
+                reverse("staffing:plan-edit", kwargs=on_draft),
+                "[data-testid^=edit-line-], [data-testid^=delete-line-]",
+                draft.allocations.count(),
+            ),
+            (
+                "pools",
+                reverse("staffing:pool-list", kwargs=on_draft),
+                "[data-testid=pool-edit], [data-testid=pool-delete]",
+                draft.pools.count(),
+            ),
+        ):
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(ARTIFACTS / f"{name}-draft-{width}.png"))
+            found = page.evaluate(BUTTONS_OUTSIDE, buttons)
+            assert found["count"] == 2 * rows > 0, name
+            assert found["outside"] == [], name
+            assert overflow(page) == [], name
 
 
 @pytest.mark.parametrize("locale", ["fi-FI", "sv-SE", "en-GB"])
@@ -325,22 +329,11 @@ def test_an_admins_pilot_tabs_are_all_in_sight_at_1366_px_in_every_language(
     """The thirteen tabs of an admin fit their strip at 1 366 px in Finnish, Swedish and
     English (the browser's language picks the page's). In English the strip was 218 px too
     wide and hid Municipalities and Set-up; in Swedish it hid part of Inställningar."""
-    context = chromium_browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": WIDTHS["desktop"], "height": 900},
-        locale=locale,
-    )
-    context.set_default_timeout(BROWSER_WAIT_MS)
-    page = context.new_page()
-    try:
-        page.goto(reverse("login"))
-        page.fill("input[name=username]", admin_user.get_username())
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]:not([name=language])")
-        page.wait_for_load_state("networkidle")
+    with browser_page(
+        chromium_browser, live_server, width=WIDTHS["desktop"], locale=locale
+    ) as page:
+        sign_in(page, admin_user.get_username())
         page.goto(reverse("staffing:allocation-list", kwargs={"pilot": KOKKOLA}))
         assert page.evaluate("document.documentElement.lang") == locale[:2]
         assert page.locator(".pilot-tabs .nav-link").count() == 13
         assert hidden_tabs(page) == []
-    finally:
-        context.close()
