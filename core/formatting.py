@@ -38,6 +38,14 @@ def format_number(value, places: int | None = None, *, language: str | None = No
     return format_grouped(value, places, separators=separators(language))
 
 
+def own_places(value: Decimal | None) -> int | None:
+    """The decimals a value needs, trailing zeros left off: 90,00 minutes show as 90 and a
+    share of 0,250 as 0,25 (None: None)."""
+    if value is None:
+        return None
+    return max(0, -Decimal(value).normalize().as_tuple().exponent)
+
+
 def fte_places(value: Decimal) -> int:
     """Two decimals where the data has them (7,55), otherwise one (14,2; 4,0)."""
     return 2 if value.quantize(_HUNDREDTH) != value.quantize(_TENTH) else 1

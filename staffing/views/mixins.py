@@ -24,6 +24,11 @@ from ..selectors.statistics import pilot_statistics
 PLAN_CHANGED = "plan-changed"
 
 
+def reads_only(request) -> bool:
+    """Whether `request` only reads (GET, HEAD, OPTIONS): it asks no change of the page."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -54,10 +59,13 @@ class PlanMixin(PilotAccessMixin):
 
 class UnlockedPlanMixin:
     """Editing views of a plan's contents: an approved plan is locked, so they refuse (GET and
-    POST) and send the user to the edit page, which offers to make a new version."""
+    POST) and send the user to the edit page, which offers to make a new version. A view with
+    `readable_when_locked` shows a locked plan's page to a GET and refuses only the POST."""
+
+    readable_when_locked = False
 
     def dispatch(self, request, *args, **kwargs):
-        if self.plan.is_locked:
+        if self.plan.is_locked and not (self.readable_when_locked and reads_only(request)):
             return self.refuse_locked(
                 services.PLAN_SUBMITTED_MESSAGE
                 if self.plan.status == StaffingPlan.Status.SUBMITTED

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 from django_tables2 import RequestConfig
 
+from core.formatting import own_places
 from core.forms import add_service_error
 from core.permissions import PilotAccessMixin
 from core.submissions import OnceOnlyFormMixin, with_token
@@ -43,7 +44,7 @@ from ..selectors.history import filter_saves, plan_history
 from ..selectors.overview import current_plan, plan_sections
 from ..selectors.totals import Figures, plans_totals
 from ..tables import PlanTable
-from .mixins import PlanMixin, PlanPanelsMixin, UnlockedPlanMixin
+from .mixins import PlanMixin, PlanPanelsMixin, UnlockedPlanMixin, reads_only
 
 
 class PlanListView(PilotAccessMixin, TemplateView):
@@ -408,14 +409,25 @@ class ScenarioOnlyMixin:
 
 class ScenarioCapacityView(PlanMixin, ScenarioOnlyMixin, UnlockedPlanMixin, FormView):
     """A what-if scenario's own capacity assumptions, with the required capacity they give
-    beside the one the stored rule set gives and the one of the plan it was copied from."""
+    beside the one the stored rule set gives and the one of the plan it was copied from.
 
-    edit = True
+    Everyone who may read the plan reads the page (the plan's page links to it); only its
+    editors change the assumptions, and only while the scenario is a draft."""
+
     form_class = ScenarioAssumptionsForm
     template_name = "staffing/scenario_capacity.html"
+    readable_when_locked = True
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.edit = not reads_only(request)  # PilotAccessMixin: a POST needs the right to edit
+
+    @cached_property
+    def assumptions(self) -> ScenarioAssumptions | None:
+        return ScenarioAssumptions.objects.filter(plan=self.plan).first()
 
     def get_initial(self):
-        row = ScenarioAssumptions.objects.filter(plan=self.plan).first()
+        row = self.assumptions
         return {name: getattr(row, name) for name in services.SCENARIO_FIELDS} if row else {}
 
     def form_valid(self, form):
@@ -438,10 +450,18 @@ class ScenarioCapacityView(PlanMixin, ScenarioOnlyMixin, UnlockedPlanMixin, Form
         if source is not None:
             source.pilot = self.pilot
             comparison.append((source, capacity_panel(plan_figures(source))))
+        form = context["form"]
         context.update(
             pilot=self.pilot,
             capacity=capacity,
             baseline=capacity_panel(figures, own=False),
             comparison=comparison,
+            may_change=self.can_edit and not self.plan.is_locked,
+            # What the form holds, for a reader and for the printed page.
+            assumption_values=[
+                (form.fields[name].label, value, own_places(value))
+                for name in services.SCENARIO_FIELDS
+                for value in [getattr(self.assumptions, name, None)]
+            ],
         )
         return context

@@ -122,12 +122,12 @@ def page_types(role) -> dict[str, str]:
         "password-change": reverse("password_change"),
         "accessibility": reverse("accessibility"),
         "not-found": "/ei-ole-tallaista/",
+        # A scenario's capacity assumptions: a form for its editors, read by everyone else.
+        "scenario-capacity": reverse("staffing:scenario-capacity", kwargs=on_copy),
     }
     if role != "manager":
         pages |= {
             "plan-edit": reverse("staffing:plan-edit", kwargs=on_plan),
-            # A scenario's capacity assumptions are edited here: not a manager's page.
-            "scenario-capacity": reverse("staffing:scenario-capacity", kwargs=on_copy),
             "allocation-edit": reverse(
                 "staffing:allocation-edit", kwargs={**on_plan, "pk": line.pk}
             ),

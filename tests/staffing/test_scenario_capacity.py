@@ -1,6 +1,8 @@
 """A what-if scenario's own capacity assumptions: saved through the service, typed with a
-decimal comma, changing the required FTE and nothing else; only the pilot's coordinators."""
+decimal comma, changing the required FTE and nothing else; only the pilot's coordinators
+change them, every reader of the pilot reads them."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from core.formatting import format_fte
+from core.formatting import format_fte, format_number, own_places
 from municipalities.models import Pilot
 from staffing import services
 from staffing.models import ScenarioAssumptions, StaffingPlan
@@ -96,10 +98,69 @@ def test_who_may_change_a_scenarios_assumptions(
     scenario, client, manager, other_user, coordinator_factory
 ):
     stranger = coordinator_factory(Pilot.objects.get(slug="jokilaaksot"), username="vieras")
-    for user, status in ((manager, 403), (other_user, 404), (stranger, 404)):
+    # A manager reads the page the plan's page links to, but may not save; the others do not
+    # see the pilot at all.
+    for user, read, write in ((manager, 200, 403), (other_user, 404, 404), (stranger, 404, 404)):
         client.force_login(user)
-        assert client.get(_url(scenario)).status_code == status, user.username
-        assert client.post(_url(scenario), {"follow_up_minutes": "1"}).status_code == status
+        assert client.get(_url(scenario)).status_code == read, user.username
+        assert client.post(_url(scenario), {"follow_up_minutes": "1"}).status_code == write
+    assert not ScenarioAssumptions.objects.exists()
+
+
+def shown_assumptions(content) -> list[str]:
+    return re.findall(r'data-testid="assumption-value">([^<]*)<', content.decode())
+
+
+def expected_assumptions(row) -> list[str]:
+    row = ScenarioAssumptions.objects.get(pk=row.pk) if row is not None else None
+    with translation.override("fi"):
+        return [
+            format_number(value, own_places(value))
+            for name in services.SCENARIO_FIELDS
+            for value in [getattr(row, name, None)]
+        ]
+
+
+def test_a_reader_sees_the_assumptions_without_a_form(scenario, client, manager, admin_user):
+    row = services.scenario_assumptions_save(
+        plan=scenario,
+        values={"follow_up_minutes": D("90"), "admin_overhead_share": D("0.25")},
+        user=admin_user,
+    )
+    client.force_login(manager)
+    content = client.get(_url(scenario)).content
+    assert b'data-testid="scenario-assumptions-form"' not in content
+    shown = shown_assumptions(content)
+    assert shown == expected_assumptions(row)
+    assert "90" in shown and "0,25" in shown
+    assert shown.count("–") == len(services.SCENARIO_FIELDS) - 2
+    # the derived capacity is shown to the reader as to the coordinator
+    assert b'data-testid="scenario-capacity"' in content
+
+
+def test_the_coordinator_gets_the_form_and_the_printed_page_the_values(
+    scenario, client, coordinator_factory
+):
+    client.force_login(coordinator_factory(Pilot.objects.get(slug=KOKKOLA)))
+    content = client.get(_url(scenario)).content
+    assert b'data-testid="scenario-assumptions-form"' in content
+    # the values are in the page for print only: the form shows them on screen
+    assert b'class="card d-none d-print-block" data-testid="scenario-assumptions"' in content
+    assert shown_assumptions(content) == ["–"] * len(services.SCENARIO_FIELDS)
+
+
+def test_a_locked_scenario_is_read_but_not_changed(scenario, client, coordinator_factory):
+    StaffingPlan.objects.filter(pk=scenario.pk).update(status=StaffingPlan.Status.SUBMITTED)
+    client.force_login(coordinator_factory(Pilot.objects.get(slug=KOKKOLA)))
+    response = client.get(_url(scenario))
+    assert response.status_code == 200
+    assert b'data-testid="scenario-assumptions-form"' not in response.content
+    assert shown_assumptions(response.content) == ["–"] * len(services.SCENARIO_FIELDS)
+    response = client.post(_url(scenario), {"follow_up_minutes": "90"})
+    assert response.status_code == 302
+    assert response.url == reverse(
+        "staffing:plan-edit", kwargs={"pilot": KOKKOLA, "plan": scenario.slug}
+    )
     assert not ScenarioAssumptions.objects.exists()
 
 
