@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
@@ -78,6 +79,9 @@ class PlanDashboardView(PilotAccessMixin, CachedPageMixin, TemplateView):
             export_formats=tuple(CONTENT_TYPES),
             # The one-page print: headline, staffing matrix and serving-unit caseloads only.
             print_summary=self.request.GET.get("tiivistelma") == "1",
+            # The links to the matrix grouped by kind, and to the tables exported so.
+            group_by_kind_query=urlencode({GROUPING_PARAM: GROUP_BY_KIND}),
+            grouped_exports=tuple(GROUPED_EXPORTS),
         )
         if self.dashboard is not None:
             capacity = capacity_panel(self.dashboard.figures, statistics=self.dashboard.statistics)
