@@ -394,10 +394,16 @@ class PlanCreateForm(forms.Form):
         choices=StaffingPlan._meta.get_field("statistics_measure").choices,
     )
 
+    #: Whether the form asks what the plan starts from (a new plan's does, a draft's settings not).
+    asks_start = True
+
     def __init__(self, *args, has_current=True, **kwargs):
         super().__init__(*args, **kwargs)
-        if not has_current:
+        if not self.asks_start:
+            del self.fields["start"]
+        elif not has_current:
             self.fields["start"].choices = self.fields["start"].choices[:1]
+        # After the fields are settled: crispy's layout lists the fields there are now.
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -408,10 +414,7 @@ class PlanSettingsForm(PlanCreateForm):
     and measure, with the plan's version the page was opened with."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["start"]
+    asks_start = False
 
     def settings(self) -> dict:
         data = self.cleaned_data
