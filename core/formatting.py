@@ -40,10 +40,20 @@ def format_number(value, places: int | None = None, *, language: str | None = No
 
 def own_places(value: Decimal | None) -> int | None:
     """The decimals a value needs, trailing zeros left off: 90,00 minutes show as 90 and a
-    share of 0,250 as 0,25 (None: None)."""
+    share of 0,250 as 0,25 (None: None). Exact at any precision: no rounding to a context."""
     if value is None:
         return None
-    return max(0, -Decimal(value).normalize().as_tuple().exponent)
+    if isinstance(value, float):
+        raise TypeError(f"own_places takes Decimal or int, not float ({value!r})")
+    value = Decimal(value)
+    if not value.is_finite():
+        raise ValueError(f"{value!r} has no decimals to show")
+    _sign, digits, exponent = value.as_tuple()
+    coefficient = "".join(map(str, digits))
+    if not coefficient.strip("0"):
+        return 0  # zero, however many zeros it was written with
+    trailing = len(coefficient) - len(coefficient.rstrip("0"))
+    return max(0, -exponent - trailing)
 
 
 def fte_places(value: Decimal) -> int:

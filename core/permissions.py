@@ -143,7 +143,9 @@ class AdminRequiredMixin(AccessMixin):
 class PilotAccessMixin(AccessMixin):
     """Resolve `self.pilot` from the URL's `pilot` slug and check the user may read it.
 
-    Views that change data set `edit = True`; the same check then guards GET and POST.
+    Views that change data set `edit = True`; the same check then guards GET and POST. A view
+    that shows its page to every reader and changes data only on a POST sets `edit` per
+    request (in `setup`, before `dispatch` reads it).
     A pilot the user may not read answers 404 so its existence is not revealed.
     """
 

@@ -211,6 +211,18 @@ def other_user(make_user):
 
 
 @pytest.fixture
+def scenario(seeded, admin_user):
+    """A what-if scenario copied from Kokkola's plan (a draft, so its pages offer their forms)."""
+    from staffing import services
+    from staffing.models import StaffingPlan
+
+    plan = StaffingPlan.objects.get(pilot__slug="kokkolan-seutu", slug="henkilostosuunnitelma")
+    return services.plan_copy(
+        plan=plan, name="Entä jos", kind=StaffingPlan.Kind.SCENARIO, user=admin_user
+    )
+
+
+@pytest.fixture
 def coordinator_factory(make_user):
     def make(pilot, username="koordinaattori"):
         return make_user(username, groups=[COORDINATORS_GROUP], pilots=[pilot])

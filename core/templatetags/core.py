@@ -1,5 +1,5 @@
 """Template filters for numbers: {{ value|fte }}, {{ value|caseload }}, {{ value|count }},
-{{ value|number:2 }}, {{ value|percent }}."""
+{{ value|number:2 }}, {{ value|plain }}, {{ value|percent }}."""
 
 from django import template
 
@@ -32,6 +32,12 @@ def signed_count(value):
 @register.filter
 def number(value, places=None):
     return formatting.format_number(value, None if places in (None, "") else int(places))
+
+
+@register.filter
+def plain(value):
+    """A number with the decimals it needs, trailing zeros left off (90,00 shows as 90)."""
+    return formatting.format_number(value, formatting.own_places(value))
 
 
 @register.filter

@@ -66,12 +66,14 @@ class UnlockedPlanMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if self.plan.is_locked and not (self.readable_when_locked and reads_only(request)):
-            return self.refuse_locked(
-                services.PLAN_SUBMITTED_MESSAGE
-                if self.plan.status == StaffingPlan.Status.SUBMITTED
-                else services.PLAN_LOCKED_MESSAGE
-            )
+            return self.refuse_locked(self.locked_message())
         return super().dispatch(request, *args, **kwargs)
+
+    def locked_message(self):
+        """Why the plan's contents cannot change now, and what to do."""
+        if self.plan.status == StaffingPlan.Status.SUBMITTED:
+            return services.PLAN_SUBMITTED_MESSAGE
+        return services.PLAN_LOCKED_MESSAGE
 
     def refuse_locked(self, message):
         messages.warning(self.request, message)

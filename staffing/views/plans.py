@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 from django_tables2 import RequestConfig
 
-from core.formatting import own_places
 from core.forms import add_service_error
 from core.permissions import PilotAccessMixin
 from core.submissions import OnceOnlyFormMixin, with_token
@@ -417,6 +416,7 @@ class ScenarioCapacityView(PlanMixin, ScenarioOnlyMixin, UnlockedPlanMixin, Form
     form_class = ScenarioAssumptionsForm
     template_name = "staffing/scenario_capacity.html"
     readable_when_locked = True
+    http_method_names = ["get", "head", "options", "post"]  # a PUT is no form's post
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -435,6 +435,8 @@ class ScenarioCapacityView(PlanMixin, ScenarioOnlyMixin, UnlockedPlanMixin, Form
             services.scenario_assumptions_save(
                 plan=self.plan, values=form.cleaned_data, user=self.request.user
             )
+        except services.PlanLocked as refused:  # submitted since the page was opened
+            return self.refuse_locked(refused.message)
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
@@ -457,11 +459,12 @@ class ScenarioCapacityView(PlanMixin, ScenarioOnlyMixin, UnlockedPlanMixin, Form
             baseline=capacity_panel(figures, own=False),
             comparison=comparison,
             may_change=self.can_edit and not self.plan.is_locked,
+            # An editor of a locked scenario is told why there is no form.
+            locked_message=self.locked_message() if self.can_edit and self.plan.is_locked else "",
             # What the form holds, for a reader and for the printed page.
             assumption_values=[
-                (form.fields[name].label, value, own_places(value))
+                (form.fields[name].label, getattr(self.assumptions, name, None))
                 for name in services.SCENARIO_FIELDS
-                for value in [getattr(self.assumptions, name, None)]
             ],
         )
         return context

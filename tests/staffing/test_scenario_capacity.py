@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from core.formatting import format_fte, format_number, own_places
+from core.formatting import format_fte
 from municipalities.models import Pilot
 from staffing import services
 from staffing.models import ScenarioAssumptions, StaffingPlan
@@ -21,14 +21,6 @@ from tests.dashboard.helpers import table, texts
 KOKKOLA = "kokkolan-seutu"
 PLAN = "henkilostosuunnitelma"
 D = Decimal
-
-
-@pytest.fixture
-def scenario(seeded, admin_user):
-    plan = StaffingPlan.objects.get(pilot__slug=KOKKOLA, slug=PLAN)
-    return services.plan_copy(
-        plan=plan, name="Entä jos", kind=StaffingPlan.Kind.SCENARIO, user=admin_user
-    )
 
 
 def _url(plan):
@@ -95,34 +87,43 @@ def test_the_coordinator_saves_with_a_decimal_comma(scenario, client, coordinato
 
 
 def test_who_may_change_a_scenarios_assumptions(
-    scenario, client, manager, other_user, coordinator_factory
+    scenario, client, manager, other_user, coordinator_factory, make_user
 ):
-    stranger = coordinator_factory(Pilot.objects.get(slug="jokilaaksot"), username="vieras")
-    # A manager reads the page the plan's page links to, but may not save; the others do not
-    # see the pilot at all.
-    for user, read, write in ((manager, 200, 403), (other_user, 404, 404), (stranger, 404, 404)):
+    kokkola, jokilaaksot = (Pilot.objects.get(slug=slug) for slug in (KOKKOLA, "jokilaaksot"))
+    stranger = coordinator_factory(jokilaaksot, username="vieras")
+    approver = make_user("hyvaksyja")  # a steering group's member: approves, never edits
+    kokkola.approvers.add(approver)
+    neighbour = coordinator_factory(jokilaaksot, username="naapuri")  # edits another pilot,
+    kokkola.approvers.add(neighbour)  # approves this one
+    # Readers of the pilot read the page, but may not save; the others do not see the pilot.
+    for user, read, write in (
+        (manager, 200, 403),
+        (approver, 200, 403),
+        (neighbour, 200, 403),
+        (other_user, 404, 404),
+        (stranger, 404, 404),
+    ):
         client.force_login(user)
         assert client.get(_url(scenario)).status_code == read, user.username
         assert client.post(_url(scenario), {"follow_up_minutes": "1"}).status_code == write
     assert not ScenarioAssumptions.objects.exists()
 
 
+def test_a_put_is_no_save(scenario, client, coordinator_factory, admin_user):
+    services.scenario_assumptions_save(
+        plan=scenario, values={"follow_up_minutes": D("90")}, user=admin_user
+    )
+    client.force_login(coordinator_factory(Pilot.objects.get(slug=KOKKOLA)))
+    assert client.put(_url(scenario), "").status_code == 405
+    assert ScenarioAssumptions.objects.get(plan=scenario).follow_up_minutes == D("90")
+
+
 def shown_assumptions(content) -> list[str]:
     return re.findall(r'data-testid="assumption-value">([^<]*)<', content.decode())
 
 
-def expected_assumptions(row) -> list[str]:
-    row = ScenarioAssumptions.objects.get(pk=row.pk) if row is not None else None
-    with translation.override("fi"):
-        return [
-            format_number(value, own_places(value))
-            for name in services.SCENARIO_FIELDS
-            for value in [getattr(row, name, None)]
-        ]
-
-
 def test_a_reader_sees_the_assumptions_without_a_form(scenario, client, manager, admin_user):
-    row = services.scenario_assumptions_save(
+    services.scenario_assumptions_save(
         plan=scenario,
         values={"follow_up_minutes": D("90"), "admin_overhead_share": D("0.25")},
         user=admin_user,
@@ -130,10 +131,11 @@ def test_a_reader_sees_the_assumptions_without_a_form(scenario, client, manager,
     client.force_login(manager)
     content = client.get(_url(scenario)).content
     assert b'data-testid="scenario-assumptions-form"' not in content
-    shown = shown_assumptions(content)
-    assert shown == expected_assumptions(row)
-    assert "90" in shown and "0,25" in shown
-    assert shown.count("–") == len(services.SCENARIO_FIELDS) - 2
+    assert b'data-testid="assumptions-locked"' not in content  # a reader is no editor
+    expected = ["–"] * len(services.SCENARIO_FIELDS)
+    expected[services.SCENARIO_FIELDS.index("follow_up_minutes")] = "90"  # not 90,00
+    expected[services.SCENARIO_FIELDS.index("admin_overhead_share")] = "0,25"
+    assert shown_assumptions(content) == expected
     # the derived capacity is shown to the reader as to the coordinator
     assert b'data-testid="scenario-capacity"' in content
 
@@ -149,18 +151,31 @@ def test_the_coordinator_gets_the_form_and_the_printed_page_the_values(
     assert shown_assumptions(content) == ["–"] * len(services.SCENARIO_FIELDS)
 
 
-def test_a_locked_scenario_is_read_but_not_changed(scenario, client, coordinator_factory):
+def test_a_locked_scenario_is_read_but_not_changed(
+    scenario, client, coordinator_factory, manager, admin_user
+):
     StaffingPlan.objects.filter(pk=scenario.pk).update(status=StaffingPlan.Status.SUBMITTED)
     client.force_login(coordinator_factory(Pilot.objects.get(slug=KOKKOLA)))
     response = client.get(_url(scenario))
     assert response.status_code == 200
     assert b'data-testid="scenario-assumptions-form"' not in response.content
     assert shown_assumptions(response.content) == ["–"] * len(services.SCENARIO_FIELDS)
+    # the editor is told why there is no form
+    with translation.override("fi"):
+        assert str(services.PLAN_SUBMITTED_MESSAGE) in response.content.decode()
     response = client.post(_url(scenario), {"follow_up_minutes": "90"})
     assert response.status_code == 302
     assert response.url == reverse(
         "staffing:plan-edit", kwargs={"pilot": KOKKOLA, "plan": scenario.slug}
     )
+    client.force_login(manager)
+    assert client.post(_url(scenario), {"follow_up_minutes": "90"}).status_code == 403
+    # and the service refuses it too, whoever calls it
+    scenario.refresh_from_db()
+    with pytest.raises(services.PlanLocked):
+        services.scenario_assumptions_save(
+            plan=scenario, values={"follow_up_minutes": D("90")}, user=admin_user
+        )
     assert not ScenarioAssumptions.objects.exists()
 
 
