@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +103,43 @@ class DateField(forms.DateField):
         except ValidationError:
             return data
         return value.isoformat() if value else data
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, except that a value no row's integer key can be (a 40-digit number) is refused
+    as not one of the choices, without a query: Django keeps such a value out of an `=` lookup but
+    not out of the `IN` this field runs, where the database refuses it with a server error."""
+
+    def _check_values(self, value):
+        key = self.queryset.model._meta.pk
+        if self.to_field_name:
+            key = self.queryset.model._meta.get_field(self.to_field_name)
+        kind = key.get_internal_type()
+        if "Integer" in kind or "AutoField" in kind:
+            connection = connections[self.queryset.db]
+            low, high = connection.ops.integer_field_range(kind)
+            for choice in value if isinstance(value, (list, tuple, frozenset, set)) else ():
+                try:
+                    number = int(str(choice).strip())
+                except ValueError:
+                    continue  # not a number: refused as Django refuses it
+                if (low is not None and number < low) or (high is not None and number > high):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": choice},
+                    )
+        return super()._check_values(value)
+
+
+#: The longest search a list takes; what is longer is cut.
+SEARCH_MAX_LENGTH = 100
+
+
+def search_term(data, name: str = "q") -> str:
+    """A search typed into a list's box (`data` is the request's GET or POST): trimmed, cut to
+    `SEARCH_MAX_LENGTH`, and without NUL characters, which PostgreSQL refuses in any text."""
+    return data.get(name, "").replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
 from core import history
-from core.forms import add_service_error
+from core.forms import add_service_error, search_term
 from core.permissions import PilotAccessMixin
 from servicepoints import services as servicepoint_services
 from servicepoints.models import ServicePoint
@@ -96,7 +96,7 @@ class PilotOrganisationsView(PilotAccessMixin, TemplateView):
     template_name = "kokeilu/pilot_organisations.html"
 
     def query(self) -> str:
-        return self.request.GET.get("q", "").strip()[:100]
+        return search_term(self.request.GET)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

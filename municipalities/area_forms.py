@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField, FinnishDecimalField
+from core.forms import DateField, FinnishDecimalField, ModelMultipleChoiceField
 from core.permissions import COORDINATORS_GROUP
 
 from .area_services import AreaData, SegmentData
@@ -110,20 +110,20 @@ class AreaForm(forms.Form):
         required=False,
         help_text=_("Adds every member of the official 2025 area to the members below."),
     )
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         label=_("Member municipalities"),
         queryset=Municipality.objects.all(),
         required=False,
         to_field_name="code",
     )
-    coordinators = forms.ModelMultipleChoiceField(
+    coordinators = ModelMultipleChoiceField(
         label=_("Coordinators"),
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Users of the coordinators group who may edit this area."),
     )
-    approvers = forms.ModelMultipleChoiceField(
+    approvers = ModelMultipleChoiceField(
         label=_("Approvers"),
         queryset=get_user_model().objects.none(),
         required=False,
@@ -182,7 +182,13 @@ class AreaForm(forms.Form):
         when the user asked to add them."""
         if not self.is_bound:
             return {m.code for m in self.initial.get("members", ())}
-        codes = set(self.data.getlist(self.add_prefix("members")))
+        longest = Municipality._meta.get_field("code").max_length
+        # What no code can be is no choice (and a NUL would reach the database's query).
+        codes = {
+            code
+            for code in self.data.getlist(self.add_prefix("members"))
+            if "\x00" not in code and len(code) <= longest
+        }
         area = division_area(self.data.get(self.add_prefix("division"), ""))
         if area is not None:
             codes.update(area.members)
@@ -251,7 +257,7 @@ class AreaGroupForm(forms.Form):
         required=False,
         max_length=MunicipalityGroup._meta.get_field("short_name").max_length,
     )
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         label=_("Members of the group"),
         queryset=Municipality.objects.none(),
         widget=forms.CheckboxSelectMultiple,

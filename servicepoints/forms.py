@@ -11,7 +11,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import format_fte
-from core.forms import DateField, FinnishDecimalField, add_service_error
+from core.forms import DateField, FinnishDecimalField, ModelMultipleChoiceField, add_service_error
 from municipalities.models import Municipality, ServiceProduction
 from municipalities.productions import check_service_production
 from staffing.models import Allocation, Organisation
@@ -77,6 +77,7 @@ class ServicePointForm(forms.ModelForm):
             "serves",
             "notes",
         ]
+        field_classes = {"serves": ModelMultipleChoiceField}
         widgets = {
             "serves": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 3}),

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from core.forms import add_service_error
+from core.forms import add_service_error, search_term
 from core.permissions import AdminRequiredMixin, PilotAccessMixin, is_admin
 
 from .. import area_services
@@ -65,8 +65,7 @@ class AreaFormMixin(AdminRequiredMixin):
     pilot: Pilot | None = None
 
     def query(self) -> str:
-        source = self.request.POST if self.request.method == "POST" else self.request.GET
-        return source.get("q", "").strip()[:100]
+        return search_term(self.request.POST if self.request.method == "POST" else self.request.GET)
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()

@@ -1,0 +1,108 @@
+"""No input makes a 500: every form a crawl of the seed pilots finds (per role) is sent with
+hostile values in every field, the hidden ones too (a version of "abc", a count of "1,000",
+text of 10 000 characters, a NUL, an Arabic-Indic digit, markup), and each answer is a page
+or a redirect, never a server error (the test client raises the view's exception)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import resolve
+
+from core.permissions import COORDINATORS_GROUP
+from municipalities.models import Pilot
+from tests.kokeilu.test_links import SKIPPED_PREFIXES, links_of, shape
+
+HOSTILE = ["", "1,000", "-1", "abc", "1e3", "٥", "x" * 10_000, "<b>\x00</b>", "9" * 40]
+MAX_PAGES = 200
+
+
+class _Forms(HTMLParser):
+    """Each form of a page: its action, method and fields' names (first value of each)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._form = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._form = {
+                "action": attrs.get("action") or "",
+                "method": (attrs.get("method") or "get").lower(),
+                "fields": {},
+                "htmx": any(name.startswith("hx-") for name in attrs),
+            }
+            self.forms.append(self._form)
+        elif self._form is not None and tag in ("input", "select", "textarea"):
+            name = attrs.get("name")
+            if name and attrs.get("type") not in ("submit", "file"):
+                self._form["fields"].setdefault(name, attrs.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+
+
+def forms_of(client, start="/") -> dict[str, dict]:
+    """Every form of the pages a crawl from `start` reaches (the searches and filters sent as
+    a GET too), one per kind (its action's route, method and field names)."""
+    queue, seen, found, opened = [start], {shape(start)}, {}, 0
+    while queue and opened < MAX_PAGES:
+        url = queue.pop(0)
+        response = client.get(url, follow=True)
+        opened += 1
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        parser = _Forms()
+        parser.feed(response.content.decode())
+        for form in parser.forms:
+            action = form["action"] or url
+            path = urlsplit(action).path or urlsplit(url).path
+            if path.startswith(SKIPPED_PREFIXES) or "i18n" in path:
+                continue
+            # one of each: line 12's form is line 13's, another service point's is this one's
+            route = resolve(path).route
+            kind = re.sub(r"\d+", "#", repr((route, form["method"], sorted(form["fields"]))))
+            found.setdefault(kind, dict(form, action=action))
+        for link in links_of(response.content, url):
+            if shape(link) not in seen:
+                seen.add(shape(link))
+                queue.append(link)
+    return found
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_no_hostile_value_makes_a_server_error(role, scenario, client, make_user, admin_user):
+    kokkola = Pilot.objects.get(slug="kokkolan-seutu")
+    if role == "admin":  # every form there is: the areas', the users' rights, the imports
+        client.force_login(admin_user)
+    else:
+        user = make_user("koordinaattori", groups=[COORDINATORS_GROUP], pilots=[kokkola])
+        client.force_login(user)
+    forms = forms_of(client)
+    assert len(forms) > 10, sorted(forms)  # the crawl found the pilot's forms
+    client.raise_request_exception = False  # a server error is an answer: collect them all
+    errors = []
+    for form in forms.values():
+        action, fields = form["action"], form["fields"]
+        send = client.post if form["method"] == "post" else client.get
+        for value in HOSTILE:
+            data = {name: value for name in fields if name != "csrfmiddlewaretoken"}
+            # as a form sends it, and as htmx sends an htmx form (answered with a fragment)
+            for headers in ({}, {"HTTP_HX_REQUEST": "true"}) if form["htmx"] else ({},):
+                # followed as a browser follows it: the next page shows (and so ends) the
+                # messages the post left
+                status = send(action, data, follow=True, **headers).status_code
+                if status >= 500:
+                    errors.append(
+                        f"{form['method'].upper()} {action} {sorted(fields)} "
+                        f"with {value[:12]!r}: {status}"
+                    )
+    assert errors == [], "\n".join(errors)
+    # still signed in: no form sent signed the user out, so every one was tried as the user
+    assert client.get("/", follow=True).wsgi_request.user.is_authenticated
