@@ -8,6 +8,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from core.forms import DateField, FinnishDecimalField, ModelMultipleChoiceField
 from core.permissions import COORDINATORS_GROUP
@@ -312,6 +313,14 @@ class SegmentTargetForm(forms.Form):
 
 
 class BaseSegmentTargetFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "An area has at most %(num)d segment target.",
+            "An area has at most %(num)d segment targets.",
+            "num",
+        ),
+    }
+
     def clean(self):
         super().clean()
         names = set()
@@ -349,6 +358,16 @@ class BaseSegmentTargetFormSet(forms.BaseFormSet):
         ]
 
 
+#: The most segment targets an area has: a posted count above it is refused, never read as
+#: that many forms to build and render.
+MAX_SEGMENTS = 20
+
 SegmentTargetFormSet = forms.formset_factory(
-    SegmentTargetForm, formset=BaseSegmentTargetFormSet, extra=1, can_delete=True, max_num=20
+    SegmentTargetForm,
+    formset=BaseSegmentTargetFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_SEGMENTS,
+    absolute_max=MAX_SEGMENTS,
+    validate_max=True,
 )

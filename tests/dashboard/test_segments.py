@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from core.history import parse_reason
+from municipalities.area_forms import MAX_SEGMENTS
 from municipalities.area_services import SEGMENT_TARGETS_SET
 from municipalities.models import ClientStatistic, Measure, Municipality, Pilot, SegmentTarget
 from tests.dashboard.helpers import body_rows, csv_rows, table, texts, xlsx_rows
@@ -175,6 +176,20 @@ def test_admin_sets_changes_and_removes_a_segment_target_with_history(
     client.post(SEGMENTS, formset(removed, initial=1))
     assert not SegmentTarget.objects.filter(pilot=kokkola).exists()
     assert SegmentTarget.history.filter(id=target.pk, history_type="-").exists()
+
+
+@pytest.mark.parametrize("total", [str(MAX_SEGMENTS + 1), "9" * 40])
+def test_a_segment_count_above_the_cap_is_refused(seeded, client, admin_user, kokkola, total):
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
+    data = formset(YOUTH_ROW)
+    data["segments-TOTAL_FORMS"] = total
+    response = client.post(SEGMENTS, data)
+    assert response.status_code == 200
+    segments = response.context["segment_formset"]
+    assert len(segments.forms) <= MAX_SEGMENTS
+    assert segments.non_form_errors() == [f"An area has at most {MAX_SEGMENTS} segment targets."]
+    assert not SegmentTarget.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from core.formatting import format_count
 from core.permissions import COORDINATORS_GROUP, MANAGERS_GROUP
 from municipalities.models import ClientStatistic, PilotMembership
 from staffing import services
+from staffing.forms import MAX_PARTS
 from staffing.models import Allocation, AllocationPart, StaffingPlan
 from staffing.selectors.figures import plan_figures
 from tests.dashboard.helpers import table, texts
@@ -585,6 +586,25 @@ def test_part_above_its_line_gets_a_message_and_changes_nothing(client, world):
     assert formset.forms[0].errors["fte"] == [
         "An “of which” part cannot be more than its line's FTE."
     ]
+    assert fingerprint() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("total", [str(MAX_PARTS + 1), "9" * 40])
+def test_a_part_count_above_the_cap_is_refused_without_building_the_forms(client, world, total):
+    """A posted TOTAL_FORMS is read only up to MAX_PARTS: 10^40 once built and rendered
+    thousands of empty part forms (14 s, 3,8 MB) before the formset's own cap."""
+    client.force_login(world.coordinator)
+    before = fingerprint()
+    data = line_data(world, world.line, prefix=f"line-{world.line.pk}")
+    data.update(parts_data([], total=total))
+    english(client)
+    response = client.post(plan_url("staffing:allocation-edit", world, pk=world.line.pk), data)
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert len(formset.forms) <= MAX_PARTS
+    assert formset.non_form_errors() == [f"A line has at most {MAX_PARTS} parts."]
+    assert f"A line has at most {MAX_PARTS} parts." in response.content.decode()
     assert fingerprint() == before
 
 
