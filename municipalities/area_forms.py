@@ -315,8 +315,8 @@ class SegmentTargetForm(forms.Form):
 class BaseSegmentTargetFormSet(forms.BaseFormSet):
     default_error_messages = {
         "too_many_forms": ngettext_lazy(
-            "An area has at most %(num)d segment target.",
-            "An area has at most %(num)d segment targets.",
+            "An area can have at most %(num)d segment target.",
+            "An area can have at most %(num)d segment targets.",
             "num",
         ),
     }

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import Select
+from core.forms import SEARCH_MAX_LENGTH, Select
 from municipalities.models import Municipality
 from staffing.models import Organisation
 
@@ -17,7 +17,9 @@ from .selectors import open_q
 class ServicePointFilterSet(django_filters.FilterSet):
     STATUS_CHOICES = [("open", _("open")), ("closed", _("closed")), ("all", _("all"))]
 
-    q = django_filters.CharFilter(label=capfirst(_("search")), method="filter_search")
+    q = django_filters.CharFilter(
+        label=capfirst(_("search")), method="filter_search", max_length=SEARCH_MAX_LENGTH
+    )
     municipality = django_filters.ModelChoiceFilter(
         widget=Select,
         label=capfirst(_("municipality")),

@@ -274,7 +274,9 @@ class BasePartFormSet(forms.BaseInlineFormSet):
     line_fte = None
     default_error_messages = {
         "too_many_forms": ngettext_lazy(
-            "A line has at most %(num)d part.", "A line has at most %(num)d parts.", "num"
+            "A line can have at most %(num)d “of which” part.",
+            "A line can have at most %(num)d “of which” parts.",
+            "num",
         ),
     }
 

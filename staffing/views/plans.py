@@ -435,8 +435,9 @@ class ScenarioCapacityView(PlanMixin, ScenarioOnlyMixin, UnlockedPlanMixin, Form
             services.scenario_assumptions_save(
                 plan=self.plan, values=form.cleaned_data, user=self.request.user
             )
-        except services.PlanLocked as refused:  # submitted since the page was opened
-            return self.refuse_locked(refused.message)
+        except services.PlanLocked:  # submitted or approved since the page was opened
+            self.plan.refresh_from_db(fields=["status"])
+            return self.refuse_locked(self.locked_message())
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)

@@ -188,7 +188,9 @@ def test_a_segment_count_above_the_cap_is_refused(seeded, client, admin_user, ko
     assert response.status_code == 200
     segments = response.context["segment_formset"]
     assert len(segments.forms) <= MAX_SEGMENTS
-    assert segments.non_form_errors() == [f"An area has at most {MAX_SEGMENTS} segment targets."]
+    assert segments.non_form_errors() == [
+        f"An area can have at most {MAX_SEGMENTS} segment targets."
+    ]
     assert not SegmentTarget.objects.exists()
 
 

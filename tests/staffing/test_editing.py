@@ -603,8 +603,8 @@ def test_a_part_count_above_the_cap_is_refused_without_building_the_forms(client
     assert response.status_code == 200
     formset = response.context["formset"]
     assert len(formset.forms) <= MAX_PARTS
-    assert formset.non_form_errors() == [f"A line has at most {MAX_PARTS} parts."]
-    assert f"A line has at most {MAX_PARTS} parts." in response.content.decode()
+    assert formset.non_form_errors() == [f"A line can have at most {MAX_PARTS} “of which” parts."]
+    assert f"A line can have at most {MAX_PARTS} “of which” parts." in response.content.decode()
     assert fingerprint() == before
 
 
