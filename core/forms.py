@@ -132,6 +132,13 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def formset_cap(most: int) -> dict:
+    """A formset factory's limits for at most `most` forms: a posted count above it is refused
+    (`validate_max`) and never read as that many forms to build and render (`absolute_max`;
+    Django's own is `max_num` + 1000). `formset_factory(..., **formset_cap(20))`."""
+    return {"max_num": most, "absolute_max": most, "validate_max": True}
+
+
 #: The longest search a list takes; what is longer is cut.
 SEARCH_MAX_LENGTH = 100
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from core.forms import DateField, FinnishDecimalField, ModelMultipleChoiceField
+from core.forms import DateField, FinnishDecimalField, ModelMultipleChoiceField, formset_cap
 from core.permissions import COORDINATORS_GROUP
 
 from .area_services import AreaData, SegmentData
@@ -358,8 +358,7 @@ class BaseSegmentTargetFormSet(forms.BaseFormSet):
         ]
 
 
-#: The most segment targets an area has: a posted count above it is refused, never read as
-#: that many forms to build and render.
+#: The most segment targets an area has (`formset_cap`).
 MAX_SEGMENTS = 20
 
 SegmentTargetFormSet = forms.formset_factory(
@@ -367,7 +366,5 @@ SegmentTargetFormSet = forms.formset_factory(
     formset=BaseSegmentTargetFormSet,
     extra=1,
     can_delete=True,
-    max_num=MAX_SEGMENTS,
-    absolute_max=MAX_SEGMENTS,
-    validate_max=True,
+    **formset_cap(MAX_SEGMENTS),
 )

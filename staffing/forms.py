@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from core.forms import DateField, FinnishDecimalField
+from core.forms import DateField, FinnishDecimalField, formset_cap
 from core.validators import NOTE_MAX_LENGTH
 from municipalities.models import Municipality
 
@@ -328,8 +328,8 @@ class BasePartFormSet(forms.BaseInlineFormSet):
                 self._non_form_errors = self.non_form_errors() + list(messages)
 
 
-#: The most "of which" parts a line's form takes: a posted count above it is refused, never
-#: read as that many forms to build and render (a count of 10^40 took 14 s and 3,8 MB).
+#: The most "of which" parts a line's form takes (`formset_cap`: a posted count of 10^40 once
+#: built and rendered thousands of forms, 14 s and 3,8 MB).
 MAX_PARTS = 50
 
 PartFormSet = inlineformset_factory(
@@ -339,9 +339,7 @@ PartFormSet = inlineformset_factory(
     formset=BasePartFormSet,
     extra=1,
     can_delete=True,
-    max_num=MAX_PARTS,
-    absolute_max=MAX_PARTS,
-    validate_max=True,
+    **formset_cap(MAX_PARTS),
 )
 
 

@@ -59,25 +59,34 @@ def shape(url: str) -> tuple[str, tuple[str, ...]]:
     return parts.path, tuple(sorted(name for name, _ in parse_qsl(parts.query)))
 
 
-def crawl(client) -> tuple[list[str], list[str]]:
-    """Every page opened and every link that answered an error (400 or more)."""
+def walk(client, kind=shape):
+    """Open the home page and every page a link on an opened page leads to, one page per
+    `kind` of link; yield (url, the page linking to it, the answer) for each. Links are
+    followed from pages that are HTML and no error; the walk fails if it does not end."""
     queue = deque([("/", "(start)")])
-    seen = {shape("/")}
-    dead, opened = [], []
+    seen = {kind("/")}
+    opened = 0
     while queue:
         url, source = queue.popleft()
         response = client.get(url, follow=True)
-        opened.append(url)
-        assert len(opened) <= MAX_PAGES, f"the crawl did not end within {MAX_PAGES} pages"
-        if response.status_code >= 400:
-            dead.append(f"{url} answered {response.status_code} (linked from {source})")
-            continue
-        if "text/html" not in response.get("Content-Type", ""):
+        opened += 1
+        assert opened <= MAX_PAGES, f"the crawl did not end within {MAX_PAGES} pages"
+        yield url, source, response
+        if response.status_code >= 400 or "text/html" not in response.get("Content-Type", ""):
             continue
         for link in links_of(response.content, url):
-            if shape(link) not in seen:
-                seen.add(shape(link))
+            if kind(link) not in seen:
+                seen.add(kind(link))
                 queue.append((link, url))
+
+
+def crawl(client) -> tuple[list[str], list[str]]:
+    """Every page opened and every link that answered an error (400 or more)."""
+    dead, opened = [], []
+    for url, source, response in walk(client):
+        opened.append(url)
+        if response.status_code >= 400:
+            dead.append(f"{url} answered {response.status_code} (linked from {source})")
     return opened, dead
 
 
