@@ -105,6 +105,24 @@ class DateField(forms.DateField):
         return value.isoformat() if value else data
 
 
+def beyond_key_range(model_field, values) -> list:
+    """The values no row's integer key in `model_field` can be (a 40-digit number), which the
+    database refuses in an IN with a server error; what is no number is left to Django."""
+    kind = model_field.get_internal_type()
+    if "Integer" not in kind and "AutoField" not in kind:
+        return []
+    low, high = connections[model_field.model.objects.db].ops.integer_field_range(kind)
+    beyond = []
+    for value in values if isinstance(values, (list, tuple, frozenset, set)) else ():
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            continue  # not a number: refused as Django refuses it
+        if (low is not None and number < low) or (high is not None and number > high):
+            beyond.append(value)
+    return beyond
+
+
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's, except that a value no row's integer key can be (a 40-digit number) is refused
     as not one of the choices, without a query: Django keeps such a value out of an `=` lookup but
@@ -114,21 +132,12 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         key = self.queryset.model._meta.pk
         if self.to_field_name:
             key = self.queryset.model._meta.get_field(self.to_field_name)
-        kind = key.get_internal_type()
-        if "Integer" in kind or "AutoField" in kind:
-            connection = connections[self.queryset.db]
-            low, high = connection.ops.integer_field_range(kind)
-            for choice in value if isinstance(value, (list, tuple, frozenset, set)) else ():
-                try:
-                    number = int(str(choice).strip())
-                except ValueError:
-                    continue  # not a number: refused as Django refuses it
-                if (low is not None and number < low) or (high is not None and number > high):
-                    raise ValidationError(
-                        self.error_messages["invalid_choice"],
-                        code="invalid_choice",
-                        params={"value": choice},
-                    )
+        for choice in beyond_key_range(key, value)[:1]:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": choice},
+            )
         return super()._check_values(value)
 
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import CheckedChoicesMixin
 from core.versioning import VersionedAdminMixin
 
 from .models import (
@@ -21,13 +22,13 @@ from .models import (
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(CheckedChoicesMixin, admin.ModelAdmin):
     list_display = ["code", "name_fi", "name_sv"]
     search_fields = ["code", "name_fi", "name_sv"]
 
 
 @admin.register(SubRegion)
-class SubRegionAdmin(admin.ModelAdmin):
+class SubRegionAdmin(CheckedChoicesMixin, admin.ModelAdmin):
     list_display = ["code", "name", "name_sv", "region"]
     list_filter = ["region"]
     search_fields = ["code", "name", "name_sv"]
@@ -35,14 +36,14 @@ class SubRegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(CheckedChoicesMixin, admin.ModelAdmin):
     list_display = ["code", "name_fi", "name_sv", "sub_region", "valid_from", "valid_to"]
     list_filter = ["sub_region__region", "valid_to", "pilots"]
     search_fields = ["code", "name_fi", "name_sv"]
     list_select_related = ["sub_region"]
 
 
-class PilotMembershipInline(admin.TabularInline):
+class PilotMembershipInline(CheckedChoicesMixin, admin.TabularInline):
     model = PilotMembership
     extra = 0
     autocomplete_fields = ["municipality"]
@@ -76,7 +77,7 @@ class MunicipalityGroupForm(forms.ModelForm):
         return cleaned
 
 
-class MunicipalityGroupInline(admin.TabularInline):
+class MunicipalityGroupInline(CheckedChoicesMixin, admin.TabularInline):
     model = MunicipalityGroup
     form = MunicipalityGroupForm
     extra = 0
@@ -85,7 +86,7 @@ class MunicipalityGroupInline(admin.TabularInline):
 
 
 @admin.register(Pilot)
-class PilotAdmin(SimpleHistoryAdmin):
+class PilotAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "code", "region", "start_date", "end_date", "target_caseload"]
     list_filter = ["kind", "statistical_region", "region"]
     search_fields = ["name", "name_sv", "slug", "code", "region"]
@@ -95,7 +96,7 @@ class PilotAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PilotSuccession)
-class PilotSuccessionAdmin(SimpleHistoryAdmin):
+class PilotSuccessionAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["predecessor", "municipality", "successor"]
     list_filter = ["predecessor", "successor"]
     search_fields = ["predecessor__name", "successor__name", "municipality__name_fi"]
@@ -104,7 +105,7 @@ class PilotSuccessionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MunicipalityGroup)
-class MunicipalityGroupAdmin(SimpleHistoryAdmin):
+class MunicipalityGroupAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     form = MunicipalityGroupForm
     list_display = ["name", "short_name", "pilot"]
     list_filter = ["pilot"]
@@ -114,7 +115,7 @@ class MunicipalityGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ClientStatistic)
-class ClientStatisticAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class ClientStatisticAdmin(CheckedChoicesMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "municipality",
         "date",
@@ -132,7 +133,7 @@ class ClientStatisticAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PilotStatistic)
-class PilotStatisticAdmin(SimpleHistoryAdmin):
+class PilotStatisticAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["pilot", "date", "measure", "value", "unit", "of_measure", "is_approximate"]
     list_filter = ["pilot", "measure", "unit", "is_approximate"]
     search_fields = ["pilot__name", "source"]
@@ -140,7 +141,7 @@ class PilotStatisticAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ServiceProduction)
-class ServiceProductionAdmin(SimpleHistoryAdmin):
+class ServiceProductionAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["pilot", "producer", "recipient", "description"]
     list_filter = ["pilot"]
     list_select_related = ["pilot", "producer", "recipient"]
@@ -149,7 +150,7 @@ class ServiceProductionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SegmentTarget)
-class SegmentTargetAdmin(SimpleHistoryAdmin):
+class SegmentTargetAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     """Also set in the area's settings page, beside the pilot's own target."""
 
     list_display = ["pilot", "name", "measure", "part_label", "target_caseload"]

@@ -1,22 +1,24 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import CheckedChoicesMixin
+
 from .models import OnDutySchedule, Placement, ServiceArrangement, ServicePoint
 
 
-class OnDutyScheduleInline(admin.StackedInline):
+class OnDutyScheduleInline(CheckedChoicesMixin, admin.StackedInline):
     model = OnDutySchedule
     extra = 0
 
 
-class PlacementInline(admin.TabularInline):
+class PlacementInline(CheckedChoicesMixin, admin.TabularInline):
     model = Placement
     extra = 0
     raw_id_fields = ["allocation"]
 
 
 @admin.register(ServicePoint)
-class ServicePointAdmin(SimpleHistoryAdmin):
+class ServicePointAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "pilot",
@@ -39,7 +41,7 @@ class ServicePointAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OnDutySchedule)
-class OnDutyScheduleAdmin(SimpleHistoryAdmin):
+class OnDutyScheduleAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_display = [
         "service_point",
         "weekdays",
@@ -53,7 +55,7 @@ class OnDutyScheduleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(SimpleHistoryAdmin):
+class PlacementAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["role_title", "service_point", "organisation", "persons", "days_per_week"]
     list_filter = ["service_point__pilot", "organisation"]
     search_fields = ["role_title", "note", "service_point__name"]
@@ -61,7 +63,7 @@ class PlacementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ServiceArrangement)
-class ServiceArrangementAdmin(SimpleHistoryAdmin):
+class ServiceArrangementAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_display = [
         "description",
         "pilot",

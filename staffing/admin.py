@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import CheckedChoicesMixin
 from core.versioning import VersionedAdminForm, VersionedAdminMixin
 
 from .models import (
@@ -45,7 +46,7 @@ class ReadOnlyWhenLockedInline:
         return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
-class PilotOrganisationInline(admin.TabularInline):
+class PilotOrganisationInline(CheckedChoicesMixin, admin.TabularInline):
     """The pilots whose lines, pools and service points may use the organisation."""
 
     model = PilotOrganisation
@@ -54,7 +55,7 @@ class PilotOrganisationInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     inlines = [PilotOrganisationInline]
     list_display = ["name", "short_name", "kind", "municipality", "group"]
     list_filter = ["kind"]
@@ -63,20 +64,20 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PilotOrganisation)
-class PilotOrganisationAdmin(SimpleHistoryAdmin):
+class PilotOrganisationAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["pilot", "organisation"]
     list_filter = ["pilot"]
     autocomplete_fields = ["pilot", "organisation"]
 
 
 @admin.register(ServiceNeed)
-class ServiceNeedAdmin(admin.ModelAdmin):
+class ServiceNeedAdmin(CheckedChoicesMixin, admin.ModelAdmin):
     list_display = ["code", "name", "parent", "position", "is_management"]
     list_filter = ["parent", "is_management"]
     search_fields = ["code", "name"]
 
 
-class AllocationInline(admin.TabularInline):
+class AllocationInline(CheckedChoicesMixin, admin.TabularInline):
     """Read-only here: a line is changed on its own page, which checks its version."""
 
     model = Allocation
@@ -112,13 +113,13 @@ class AllocationInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, _("edit parts"))
 
 
-class ResourcePoolInline(ReadOnlyWhenLockedInline, admin.TabularInline):
+class ResourcePoolInline(CheckedChoicesMixin, ReadOnlyWhenLockedInline, admin.TabularInline):
     model = ResourcePool
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ScenarioAssumptionsInline(admin.StackedInline):
+class ScenarioAssumptionsInline(CheckedChoicesMixin, admin.StackedInline):
     """A what-if scenario's own capacity assumptions (coordinators edit them on its page)."""
 
     model = ScenarioAssumptions
@@ -127,7 +128,7 @@ class ScenarioAssumptionsInline(admin.StackedInline):
 
 
 @admin.register(StaffingPlan)
-class StaffingPlanAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class StaffingPlanAdmin(CheckedChoicesMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "pilot", "kind", "status", "valid_from", "valid_to", "statistics_date"]
     list_filter = ["pilot", "kind", "status"]
     search_fields = ["name", "pilot__name", "source"]
@@ -141,7 +142,7 @@ class StaffingPlanAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         return not plan_locked(obj) and super().has_delete_permission(request, obj)
 
 
-class AllocationPartInline(admin.TabularInline):
+class AllocationPartInline(CheckedChoicesMixin, admin.TabularInline):
     model = AllocationPart
 
     def _locked(self, obj):
@@ -169,7 +170,7 @@ class AllocationAdminForm(VersionedAdminForm):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class AllocationAdmin(CheckedChoicesMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     form = AllocationAdminForm
     list_display = [
         "plan",
@@ -204,14 +205,14 @@ class AllocationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ResourcePool)
-class ResourcePoolAdmin(SimpleHistoryAdmin):
+class ResourcePoolAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["name", "plan", "organisation", "amount", "step", "method"]
     list_filter = ["plan__pilot", "method"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(DeclaredFigure)
-class DeclaredFigureAdmin(SimpleHistoryAdmin):
+class DeclaredFigureAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["label", "pilot", "metric", "value", "precision", "plan", "source"]
     list_filter = ["pilot", "metric"]
     search_fields = ["label", "key", "source", "note"]
@@ -219,7 +220,7 @@ class DeclaredFigureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AllocationPart)
-class AllocationPartAdmin(SimpleHistoryAdmin):
+class AllocationPartAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_display = ["label", "fte", "shared_with", "allocation"]
     list_filter = ["allocation__plan__pilot", "shared_with"]
     search_fields = ["label", "allocation__role_title"]
@@ -236,7 +237,7 @@ class AllocationPartAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CapacityRuleSet)
-class CapacityRuleSetAdmin(SimpleHistoryAdmin):
+class CapacityRuleSetAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     """National rule sets (no pilot) and an area's own copies; every change is in history."""
 
     list_display = ["name", "pilot", "valid_from", "valid_to"]
