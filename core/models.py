@@ -64,3 +64,21 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.epoch}.{self.number}"
+
+
+class PilotRevision(models.Model):
+    """A pilot's revision: raised by every committed write to a row of the pilot's own (its
+    plans, lines, pools, service points…; `core.revision.PILOT_TABLES`), so a page of one pilot
+    stays current while other pilots are written. No foreign key: a row outlives its pilot,
+    and the triggers need no lock on the pilot."""
+
+    pilot_id = models.BigIntegerField(pgettext_lazy("database revision", "pilot"), primary_key=True)
+    number = models.BigIntegerField(pgettext_lazy("database revision", "number"), default=0)
+    epoch = models.CharField(pgettext_lazy("database revision", "epoch"), max_length=32)
+
+    class Meta:
+        verbose_name = _("pilot's revision")
+        verbose_name_plural = _("pilots' revisions")
+
+    def __str__(self):
+        return f"{self.pilot_id}:{self.epoch}.{self.number}"

@@ -1,10 +1,13 @@
 """Rendered pages kept while nothing they show has changed.
 
 A page is kept under a key of everything it depends on: the database's revision
-(`core.revision`, raised by every committed write), the view and the full address with its
-query, the language, today's date (what may be edited depends on it), the user and the user's
-CSRF secret (the page's forms carry a token of it). Any write anywhere makes every kept page
-old; a kept page is never served across users, languages or days.
+(`core.revision`, raised by every committed write; for a page of one pilot, the shared revision
+and the pilot's, raised by writes to what every pilot shows and to the pilot's own rows), the
+view and the full address with its query, the language, today's date (what may be edited
+depends on it), the user and the user's CSRF secret (the page's forms carry a token of it).
+A write makes every kept page old that may show it: any write the pages of no one pilot, a
+write to one pilot's rows that pilot's pages (and its predecessors' and successors'); a kept
+page is never served across users, languages or days.
 
 The revision is read by `RevisionMiddleware`, before the session, the user, the pilot or
 anything else the page shows is read, so everything on a page keyed on revision R is at least
@@ -56,7 +59,7 @@ class RevisionMiddleware:
                 match = None
             view_class = getattr(match.func, "view_class", None) if match else None
             if view_class is not None and issubclass(view_class, CachedPageMixin):
-                request.page_revision = revision.current()
+                request.page_revision = view_class.page_revision(match.kwargs)
         return self.get_response(request)
 
 
@@ -88,7 +91,20 @@ class CachedPageMixin:
 
     Put it after the access mixin (the access check runs on every request, kept or not) and
     before the view: `class View(PilotAccessMixin, CachedPageMixin, TemplateView)`.
+
+    `page_of_pilot`: the URL keyword naming the one pilot whose rows the page shows (with the
+    shared ones every pilot's pages show, `core.revision.SHARED_TABLES`), so it is kept while
+    other pilots are written; None for a page of every pilot, kept until any write.
     """
+
+    page_of_pilot: str | None = None
+
+    @classmethod
+    def page_revision(cls, url_kwargs) -> str:
+        """The revision the page is as new as, read before anything the page shows."""
+        if cls.page_of_pilot and url_kwargs.get(cls.page_of_pilot):
+            return "pilot " + revision.of_pilot(url_kwargs[cls.page_of_pilot])
+        return revision.current()
 
     def dispatch(self, request, *args, **kwargs):
         timeout = settings.PAGE_CACHE_TIMEOUT

@@ -85,6 +85,7 @@ class ServicePointListView(
     table_pagination = {"per_page": 50}
     template_name = "servicepoints/servicepoint_list.html"
     extra_context = {"export_formats": ExportTableMixin.export_formats}
+    page_of_pilot = "pilot"  # the pilot's points only: kept while other pilots are written
 
     def get_queryset(self):
         return selectors.service_points(self.pilot)

@@ -161,11 +161,52 @@ class AllocationPartInline(CheckedChoicesMixin, admin.TabularInline):
     autocomplete_fields = ["shared_with"]
 
 
+OTHER_PILOTS_MESSAGE = _("This belongs to another pilot.")
+
+
+def other_pilots_rows(pilot_id, rows: dict) -> dict:
+    """Errors for the rows of `rows` (field → row or None) whose pilot is not `pilot_id`: a
+    pilot's page shows only its own rows (and is kept while other pilots are written)."""
+    return {
+        name: OTHER_PILOTS_MESSAGE
+        for name, (row, row_pilot) in rows.items()
+        if row is not None and pilot_id is not None and row_pilot != pilot_id
+    }
+
+
 class AllocationAdminForm(VersionedAdminForm):
     def clean(self):
         cleaned = super().clean()
-        if plan_locked(cleaned.get("plan")):
+        plan = cleaned.get("plan")
+        if plan_locked(plan):
             raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
+        group = cleaned.get("serves_group")
+        errors = other_pilots_rows(
+            plan.pilot_id if plan else None,
+            {"serves_group": (group, group.pilot_id if group else None)},
+        )
+        for name, message in errors.items():
+            self.add_error(name, message)
+        return cleaned
+
+
+class DeclaredFigureAdminForm(forms.ModelForm):
+    """A declared figure's plan, pool and group are its own pilot's (the admin makes its
+    fields)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        pilot, plan, pool, group = (cleaned.get(k) for k in ("pilot", "plan", "pool", "group"))
+        errors = other_pilots_rows(
+            pilot.pk if pilot else None,
+            {
+                "plan": (plan, plan.pilot_id if plan else None),
+                "pool": (pool, pool.plan.pilot_id if pool else None),
+                "group": (group, group.pilot_id if group else None),
+            },
+        )
+        for name, message in errors.items():
+            self.add_error(name, message)
         return cleaned
 
 
@@ -213,6 +254,7 @@ class ResourcePoolAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
 
 @admin.register(DeclaredFigure)
 class DeclaredFigureAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
+    form = DeclaredFigureAdminForm
     list_display = ["label", "pilot", "metric", "value", "precision", "plan", "source"]
     list_filter = ["pilot", "metric"]
     search_fields = ["label", "key", "source", "note"]

@@ -37,6 +37,7 @@ class PlanDashboardView(PilotAccessMixin, CachedPageMixin, TemplateView):
 
     template_name = "staffing/dashboard/dashboard.html"
     export_trigger_param = "_export"
+    page_of_pilot = "pilot"  # the pilot's rows only: kept while other pilots are written
 
     def get_plan(self, plans: list[StaffingPlan]) -> StaffingPlan | None:
         for plan in plans:

@@ -26,6 +26,7 @@ class AllocationListView(
     filterset_class = AllocationFilterSet
     table_pagination = {"per_page": 100}
     nav_active = "allocations"
+    page_of_pilot = "pilot"  # the pilot's lines only: kept while other pilots are written
 
     def get_queryset(self):
         return (

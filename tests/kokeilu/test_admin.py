@@ -73,3 +73,66 @@ def test_coordinators_and_managers_cannot_open_the_admin(client, manager):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def form_data(form_class, instance) -> dict:
+    """What the admin's form of `instance` posts unchanged."""
+    form = form_class(instance=instance)
+    return {
+        name: value
+        for name, value in ((name, form[name].value()) for name in form.fields)
+        if value is not None
+    }
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_line_serving_another_pilots_group(rf, admin_user):
+    from staffing.models import Allocation
+    from tests.factories.municipalities import MunicipalityGroupFactory
+    from tests.factories.staffing import AllocationFactory
+
+    line = AllocationFactory()
+    request = rf.get("/")
+    request.user = admin_user
+    form_class = admin.site._registry[Allocation].get_form(request, line)
+    data = form_data(form_class, line)
+    own = MunicipalityGroupFactory(pilot=line.plan.pilot)
+    assert form_class(data={**data, "serves_group": own.pk}, instance=line).is_valid()
+    other = MunicipalityGroupFactory()
+    form = form_class(data={**data, "serves_group": other.pk}, instance=line)
+    assert not form.is_valid()
+    assert form.errors["serves_group"] == ["Tämä kuuluu toiseen kokeiluun."]
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_declared_figure_of_another_pilots_plan_pool_or_group(rf, admin_user):
+    from staffing.models import DeclaredFigure
+    from tests.factories.municipalities import MunicipalityGroupFactory
+    from tests.factories.staffing import (
+        DeclaredFigureFactory,
+        ResourcePoolFactory,
+        StaffingPlanFactory,
+    )
+
+    figure = DeclaredFigureFactory()
+    request = rf.get("/")
+    request.user = admin_user
+    form_class = admin.site._registry[DeclaredFigure].get_form(request, figure)
+    data = form_data(form_class, figure)
+    pilot = figure.pilot
+    own = {
+        "plan": StaffingPlanFactory(pilot=pilot).pk,
+        "pool": ResourcePoolFactory(plan__pilot=pilot).pk,
+        "group": MunicipalityGroupFactory(pilot=pilot).pk,
+    }
+    form = form_class(data={**data, **own}, instance=figure)
+    assert form.is_valid(), form.errors
+    others = {
+        "plan": StaffingPlanFactory().pk,
+        "pool": ResourcePoolFactory().pk,
+        "group": MunicipalityGroupFactory().pk,
+    }
+    for name, pk in others.items():
+        form = form_class(data={**data, **own, name: pk}, instance=figure)
+        assert not form.is_valid()
+        assert form.errors == {name: ["Tämä kuuluu toiseen kokeiluun."]}, name
