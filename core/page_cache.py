@@ -36,6 +36,8 @@ from django.utils import timezone, translation
 from . import revision
 
 CACHE_ALIAS = "pages"
+#: Where the pilots' parts of a page of many pilots are kept (`kept_parts`).
+PARTS_ALIAS = "parts"
 
 
 def keeps(request) -> bool:
@@ -126,3 +128,33 @@ class CachedPageMixin:
 
             response.add_post_render_callback(keep)
         return response
+
+
+def kept_parts(name: str, pilot_ids, compute) -> dict:
+    """Each pilot's part of a page of many pilots (its row on the home page), kept under the
+    shared revision and the pilot's (`core.revision.of_pilots`), the language and the day:
+    after a write to one pilot's rows only that pilot's part is computed again. A part shows
+    nothing of a user's own (who may see which pilots is decided before), so every user's
+    page uses it. `compute(ids)` answers {id: part} for the ids not kept; the parts must be
+    picklable. Stored once the request commits, as a page is."""
+    pilot_ids = list(pilot_ids)
+    timeout = settings.PAGE_CACHE_TIMEOUT
+    if not timeout or not pilot_ids:
+        return compute(pilot_ids) if pilot_ids else {}
+    revisions = revision.of_pilots(pilot_ids)
+    common = (name, revisions[0], translation.get_language() or "", timezone.localdate())
+    keys = {
+        pk: "part:"
+        + hashlib.sha256(
+            "\x1f".join(map(str, (*common, pk, revisions.get(pk, "-")))).encode()
+        ).hexdigest()
+        for pk in pilot_ids
+    }
+    cache = caches[PARTS_ALIAS]
+    found = cache.get_many(list(keys.values()))
+    missing = [pk for pk in pilot_ids if keys[pk] not in found]
+    computed = compute(missing) if missing else {}
+    if computed:
+        fresh = {keys[pk]: part for pk, part in computed.items()}
+        transaction.on_commit(lambda: cache.set_many(fresh, timeout))
+    return {pk: found[keys[pk]] if keys[pk] in found else computed[pk] for pk in pilot_ids}

@@ -182,6 +182,13 @@ CACHES = {
         "LOCATION": "pages",
         "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=200)},
     },
+    # Each pilot's row of the home page (core.page_cache.kept_parts): 45 areas and the ended
+    # pilots in three languages, a few days' worth.
+    "parts": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "parts",
+        "OPTIONS": {"MAX_ENTRIES": env.int("PART_CACHE_ENTRIES", default=1000)},
+    },
 }
 
 # Sessions live in the database so any app server behind a load balancer can serve a user.

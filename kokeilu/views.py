@@ -13,7 +13,7 @@ from django.views.generic import RedirectView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from core.page_cache import CachedPageMixin
+from core.page_cache import CachedPageMixin, kept_parts
 from core.permissions import visible_pilots
 from core.tables import ExportTableMixin
 from municipalities import attribution
@@ -64,7 +64,16 @@ class HomeView(CachedPageMixin, ExportTableMixin, SingleTableMixin, FilterView):
     def get_table_data(self):
         # Cached: an export builds the table a second time from the same rows.
         if not hasattr(self, "_rows"):
-            self._rows = [summary_row(summary) for summary in pilot_summaries(self.object_list)]
+            pilots = {pilot.pk: pilot for pilot in self.object_list}
+
+            def rows(ids):
+                summaries = pilot_summaries([pilots[pk] for pk in ids])
+                return {summary.pilot.pk: summary_row(summary) for summary in summaries}
+
+            # Each pilot's row kept until its own rows change: a save in one area computes
+            # that area's row again, not 45.
+            kept = kept_parts("home-row", pilots, rows)
+            self._rows = [kept[pk] for pk in pilots]
         return self._rows
 
     def get_table_kwargs(self):

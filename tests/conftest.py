@@ -147,11 +147,13 @@ def _seeds_for_who_asks(request):
 
 @pytest.fixture(autouse=True)
 def _no_kept_pages():
-    """Each test starts with no kept pages (core.page_cache): the test database's revision
-    numbers start again with every rolled-back test."""
+    """Each test starts with no kept pages nor parts of pages (core.page_cache): the test
+    database's revision numbers start again with every rolled-back test."""
     caches["pages"].clear()
+    caches["parts"].clear()
     yield
     caches["pages"].clear()
+    caches["parts"].clear()
 
 
 @pytest.fixture(autouse=True)

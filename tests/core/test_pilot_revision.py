@@ -179,3 +179,35 @@ class Recorder:
     def __call__(self, execute, sql, params, many, context):
         self.sql += sql + "\n"
         return execute(sql, params, many, context)
+
+
+def test_the_home_page_computes_again_only_the_rows_of_the_pilots_written(
+    client, manager, monkeypatch
+):
+    import kokeilu.views
+
+    lines = [AllocationFactory(role_title=f"Ohjaaja {n}") for n in range(3)]
+    pilots = [line.plan.pilot for line in lines]
+    Pilot = type(pilots[0])
+    Pilot.objects.update(end_date=None)  # current: the home page lists them
+    computed: list[list[str]] = []
+    summaries = kokeilu.views.pilot_summaries
+
+    def recording(pilots):
+        computed.append(sorted(pilot.name for pilot in pilots))
+        return summaries(pilots)
+
+    monkeypatch.setattr(kokeilu.views, "pilot_summaries", recording)
+    client.force_login(manager)
+    first = client.get(reverse("home")).content.decode()
+    assert computed == [sorted(pilot.name for pilot in pilots)]
+    assert '<td class="num">1,0</td>' in first and '<td class="num">2,0</td>' not in first
+    # The second pilot's line changes: only its row is computed again, and shows it.
+    Allocation.objects.filter(pk=lines[1].pk).update(fte="2.00", client_work_fte="2.00")
+    renewed = client.get(reverse("home")).content.decode()
+    assert computed[1:] == [[pilots[1].name]]
+    assert '<td class="num">2,0</td>' in renewed
+    # A write to what every pilot shows computes every row again.
+    Organisation.objects.filter(pk=lines[0].organisation_id).update(name="Uusi nimi")
+    client.get(reverse("home"))
+    assert computed[2:] == [sorted(pilot.name for pilot in pilots)]
