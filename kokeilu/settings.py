@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # GET and POST only: a PUT is no form's post (core.methods).
+    "core.methods.FormMethodsMiddleware",
     # The database's revision for a kept page, read before the session or the user is.
     "core.page_cache.RevisionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

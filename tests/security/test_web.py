@@ -229,3 +229,29 @@ def test_deferred_sqlite_transactions_are_what_failed(tmp_path, django_db_blocke
         second.rollback()
         first.close()
         second.close()
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_only_get_and_post_reach_a_view(client, admin_user, seeded, method):
+    """A form view reads a PUT as a POST with an empty body: refused before any view, so no
+    form is saved emptied; nothing changes."""
+    from staffing.models import Allocation, StaffingPlan
+
+    client.force_login(admin_user)
+    plan = StaffingPlan.objects.filter(pilot__slug="kokkolan-seutu").first()
+    line = Allocation.objects.filter(plan=plan).first()
+    urls = [
+        reverse("home"),
+        reverse(
+            "staffing:allocation-edit",
+            kwargs={"pilot": plan.pilot.slug, "plan": plan.slug, "pk": line.pk},
+        ),
+        reverse("admin:staffing_allocation_change", args=[line.pk]),
+    ]
+    before = list(Allocation.objects.values_list("pk", "version", "fte").order_by("pk"))
+    for url in urls:
+        response = getattr(client, method)(url, data="", content_type="text/plain")
+        assert response.status_code == 405, url
+        assert set(response["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
+    assert list(Allocation.objects.values_list("pk", "version", "fte").order_by("pk")) == before
+    assert client.get(urls[0]).status_code == 200  # GET still reaches the view
