@@ -12,7 +12,10 @@ class CheckedAutocompleteMixin:
     looks every one up in an IN, where a 40-digit number is a server error."""
 
     def optgroups(self, name, value, attr=None):
-        key = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        related = self.field.remote_field
+        # A foreign key names the field it points at; a many-to-many, the key.
+        name = getattr(related, "field_name", None) or related.model._meta.pk.name
+        key = related.model._meta.get_field(name)
         beyond = beyond_key_range(key, value)
         return super().optgroups(name, [v for v in value if v not in beyond], attr)
 

@@ -6,8 +6,9 @@ and the pilot's, raised by writes to what every pilot shows and to the pilot's o
 view and the full address with its query, the language, today's date (what may be edited
 depends on it), the user and the user's CSRF secret (the page's forms carry a token of it).
 A write makes every kept page old that may show it: any write the pages of no one pilot, a
-write to one pilot's rows that pilot's pages (and its predecessors' and successors'); a kept
-page is never served across users, languages or days.
+write to one pilot's rows that pilot's pages; a kept page is never served across users,
+languages or days. A view marked `page_of_pilot` must show only its pilot's rows and shared
+ones (`core.revision.PILOT_TABLES`, `SHARED_TABLES`): not a predecessor's or any other pilot's.
 
 The revision is read by `RevisionMiddleware`, before the session, the user, the pilot or
 anything else the page shows is read, so everything on a page keyed on revision R is at least

@@ -22,8 +22,10 @@ data, even after a backup is restored and later writes reach its numbers again.
 - SQLite: a row trigger per table and event. SQLite has one writer at a time, so the row locks
   cannot deadlock.
 - PostgreSQL: a deferred constraint trigger, raising each revision once per transaction at its
-  commit. Taking the rows' locks only at the end, the everything row first, means a writer
-  never holds one while waiting for another lock, so two writers cannot deadlock on them.
+  commit, the everything row first, so writers queue on that row only at their commits. (Django's
+  foreign-key checks are deferred too and run among them: one that waits for a row another
+  transaction holds `FOR UPDATE` while that one waits for the everything row is a deadlock,
+  which PostgreSQL ends by refusing one of the two.)
 
 A page keyed on revisions R is rendered from data at least as new as R because they are read
 first, before the session, the user or anything else (`core.page_cache.RevisionMiddleware`).
@@ -67,6 +69,22 @@ VIA = {
         "SELECT pilot_id AS pilot FROM municipalities_municipalitygroup"
         " WHERE id = {row}.municipalitygroup_id"
     ),
+    # A plan, a pool or a group is also every pilot's whose rows name it (a declared figure, a
+    # line served): an admin may move it to another pilot, and its name shows where it is named.
+    "plan_itself": (
+        "SELECT {row}.pilot_id AS pilot UNION"
+        " SELECT pilot_id FROM staffing_declaredfigure WHERE plan_id = {row}.id"
+    ),
+    "pool_itself": (
+        "SELECT pilot_id AS pilot FROM staffing_staffingplan WHERE id = {row}.plan_id UNION"
+        " SELECT pilot_id FROM staffing_declaredfigure WHERE pool_id = {row}.id"
+    ),
+    "group_itself": (
+        "SELECT {row}.pilot_id AS pilot UNION"
+        " SELECT p.pilot_id FROM staffing_allocation a"
+        " JOIN staffing_staffingplan p ON p.id = a.plan_id WHERE a.serves_group_id = {row}.id"
+        " UNION SELECT pilot_id FROM staffing_declaredfigure WHERE group_id = {row}.id"
+    ),
     # A municipality's counts are every pilot's that has it as a member.
     "member": (
         "SELECT pilot_id AS pilot FROM municipalities_pilotmembership"
@@ -88,7 +106,7 @@ def _with_history(tables: dict[str, str]) -> dict[str, str]:
 PILOT_TABLES = _with_history(
     {
         "municipalities_clientstatistic": "member",
-        "municipalities_municipalitygroup": "pilot",
+        "municipalities_municipalitygroup": "group_itself",
         "municipalities_municipalitygroup_members": "group",
         "municipalities_pilotstatistic": "pilot",
         "municipalities_segmenttarget": "pilot",
@@ -103,9 +121,9 @@ PILOT_TABLES = _with_history(
         "staffing_capacityruleset": "pilot_or_national",
         "staffing_declaredfigure": "pilot",
         "staffing_pilotorganisation": "pilot",
-        "staffing_resourcepool": "plan",
+        "staffing_resourcepool": "pool_itself",
         "staffing_scenarioassumptions": "plan",
-        "staffing_staffingplan": "pilot",
+        "staffing_staffingplan": "plan_itself",
     }
 )
 

@@ -18,6 +18,7 @@ from core.permissions import visible_pilots
 from core.tables import ExportTableMixin
 from municipalities import attribution
 from municipalities.filtersets import ENDED, PilotFilterSet
+from municipalities.models import Pilot
 from municipalities.reference import reference_data_counts
 from staffing.reports.overview import summary_row
 from staffing.selectors.overview import pilot_summaries
@@ -67,7 +68,10 @@ class HomeView(CachedPageMixin, ExportTableMixin, SingleTableMixin, FilterView):
             pilots = {pilot.pk: pilot for pilot in self.object_list}
 
             def rows(ids):
-                summaries = pilot_summaries([pilots[pk] for pk in ids])
+                # The pilots read again, after the revisions their rows are kept under: a
+                # pilot changed since the list was read is not kept under the newer revision.
+                again = Pilot.objects.select_related("statistical_region").filter(pk__in=ids)
+                summaries = pilot_summaries(list(again))
                 return {summary.pilot.pk: summary_row(summary) for summary in summaries}
 
             # Each pilot's row kept until its own rows change: a save in one area computes

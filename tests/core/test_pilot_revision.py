@@ -58,6 +58,9 @@ def test_every_revised_table_is_a_pilots_or_shared_and_names_its_pilot_by_a_colu
             "servicepoint": "servicepoint_id",
             "group": "municipalitygroup_id",
             "member": "municipality_id",
+            "plan_itself": "pilot_id",
+            "pool_itself": "plan_id",
+            "group_itself": "pilot_id",
         }[via]
         assert column in {f.column for f in models[table]._meta.concrete_fields}, table
         assert f"{{row}}.{column}" in revision.VIA[via]
@@ -105,6 +108,23 @@ def test_a_write_raises_the_revision_of_the_pilot_whose_row_it_is_and_no_others(
     moved = Allocation.objects.filter(pk=line.pk)
     assert raises(lambda: moved.update(plan=plan_b)) == (True, False, {a.pk, b.pk})
     assert raises(lambda: moved.delete()) == (True, False, {b.pk})
+    # Many-to-many removals count as additions do.
+    assert raises(lambda: point.serves.remove(only_a)) == mine
+    assert raises(lambda: group.members.clear()) == mine
+    # A group is also the pilot's whose line serves it (an admin may have moved it): its
+    # name shows on that pilot's pages.
+    served = AllocationFactory(plan=plan_b, organisation=line.organisation)
+    Allocation.objects.filter(pk=served.pk).update(serves_group=group)
+    assert raises(lambda: type(group).objects.filter(pk=group.pk).update(name="Uusi")) == (
+        True,
+        False,
+        {a.pk, b.pk},
+    )
+    # A plan removed with its lines and their parts (on PostgreSQL the triggers run at the
+    # commit, when none of them is there any more).
+    doomed = StaffingPlanFactory(pilot=a)
+    AllocationPartFactory(allocation=AllocationFactory(plan=doomed, organisation=line.organisation))
+    assert raises(lambda: doomed.delete()) == mine
     # A municipality's counts are the pilots' that have it as a member.
     count = {"date": "2024-06-30", "measure": Measure.CLIENTS, "value": Decimal("10")}
     assert raises(lambda: ClientStatistic.objects.create(municipality=both, **count)) == (
@@ -112,6 +132,11 @@ def test_a_write_raises_the_revision_of_the_pilot_whose_row_it_is_and_no_others(
         False,
         {a.pk, b.pk},
     )
+    assert raises(
+        lambda: ClientStatistic.objects.bulk_create(
+            [ClientStatistic(municipality=m, **{**count, "date": "2024-07-31"}) for m in (both,)]
+        )
+    ) == (True, False, {a.pk, b.pk})
     assert raises(lambda: ClientStatistic.objects.create(municipality=nobodys, **count)) == (
         True,
         False,
