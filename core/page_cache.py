@@ -86,7 +86,12 @@ def page_key(request, view_name: str) -> str | None:
         str(user.pk),
         secret,
     )
-    return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return hashed_key("page", parts)
+
+
+def hashed_key(kind: str, parts) -> str:
+    """A cache key of `parts` (any length, any characters): `kind:` and their SHA-256."""
+    return f"{kind}:" + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
 
 
 class CachedPageMixin:
@@ -144,13 +149,7 @@ def kept_parts(name: str, pilot_ids, compute) -> dict:
         return compute(pilot_ids) if pilot_ids else {}
     revisions = revision.of_pilots(pilot_ids)
     common = (name, revisions[0], translation.get_language() or "", timezone.localdate())
-    keys = {
-        pk: "part:"
-        + hashlib.sha256(
-            "\x1f".join(map(str, (*common, pk, revisions.get(pk, "-")))).encode()
-        ).hexdigest()
-        for pk in pilot_ids
-    }
+    keys = {pk: hashed_key("part", (*common, pk, revisions.get(pk, "-"))) for pk in pilot_ids}
     cache = caches[PARTS_ALIAS]
     found = cache.get_many(list(keys.values()))
     missing = [pk for pk in pilot_ids if keys[pk] not in found]

@@ -375,31 +375,33 @@ WHERE pilot_id = (SELECT id FROM municipalities_pilot WHERE slug = %s)
 """
 
 
+def _shared_and_pilots(sql: str, params: list, using: str) -> dict[int, str]:
+    """Run `sql`, one statement answering (0 for the shared row or a pilot's id, epoch,
+    number): the revisions by pilot, the shared one under 0; a flushed database gets its rows
+    back first."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [SHARED, *params])
+        rows = {pilot: f"{epoch}.{number}" for pilot, epoch, number in cursor.fetchall()}
+    if 0 not in rows:
+        ensure_rows(using)
+        return _shared_and_pilots(sql, params, using)
+    return rows
+
+
 def of_pilots(pilot_ids, using: str = "default") -> dict[int, str]:
     """The shared revision (under 0) and the revision of each pilot of `pilot_ids` that has
     one (a pilot not yet written has none), in one statement."""
     ids = [int(pk) for pk in pilot_ids]
     marks = ", ".join(["%s"] * len(ids)) or "NULL"
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            "SELECT 0, epoch, number FROM core_revision WHERE id = %s UNION ALL "  # noqa: S608
-            f"SELECT pilot_id, epoch, number FROM core_pilotrevision WHERE pilot_id IN ({marks})",
-            [SHARED, *ids],
-        )
-        rows = {pilot: f"{epoch}.{number}" for pilot, epoch, number in cursor.fetchall()}
-    if 0 not in rows:
-        ensure_rows(using)
-        return of_pilots(ids, using)
-    return rows
+    sql = (
+        "SELECT 0, epoch, number FROM core_revision WHERE id = %s UNION ALL "  # noqa: S608
+        f"SELECT pilot_id, epoch, number FROM core_pilotrevision WHERE pilot_id IN ({marks})"
+    )
+    return _shared_and_pilots(sql, ids, using)
 
 
 def of_pilot(slug: str, using: str = "default") -> str:
     """What a page of the pilot `slug` shows is as new as: the shared revision and the pilot's
     own (a pilot not yet written has none)."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(OF_PILOT, [SHARED, slug])
-        rows = sorted(cursor.fetchall())
-    if not rows or rows[0][0] != 0:
-        ensure_rows(using)
-        return of_pilot(slug, using)
-    return " ".join(f"{pilot}:{epoch}.{number}" for pilot, epoch, number in rows)
+    rows = _shared_and_pilots(OF_PILOT, [slug], using)
+    return " ".join(f"{pilot}:{rows[pilot]}" for pilot in sorted(rows))
