@@ -107,7 +107,7 @@ class VersionedAdminForm(forms.ModelForm):
             current = (
                 type(self.instance)
                 # The row itself (of=self), not the rows its model's ordering may join.
-                ._default_manager.select_for_update(of=("self",))
+                ._default_manager.select_for_update(of=("self",), no_key=True)
                 .filter(pk=self.instance.pk)
                 .values_list("version", flat=True)
                 .first()

@@ -174,7 +174,7 @@ def area_create(*, data: AreaData) -> Pilot:
 @transaction.atomic
 def area_update(*, pilot: Pilot, data: AreaData) -> Pilot:
     """Changes an area; its address name stays (links and bookmarks keep working)."""
-    pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
+    pilot = Pilot.objects.select_for_update(no_key=True).get(pk=pilot.pk)
     area_check(data=data, pilot=pilot)
     _apply(pilot, data)
     _save(pilot, data)
@@ -184,7 +184,7 @@ def area_update(*, pilot: Pilot, data: AreaData) -> Pilot:
 @transaction.atomic
 def area_end(*, pilot: Pilot, end_date: datetime.date) -> Pilot:
     """Ends an area on a day (its memberships end with it); nothing else changes."""
-    pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
+    pilot = Pilot.objects.select_for_update(no_key=True).get(pk=pilot.pk)
     if end_date < pilot.start_date:
         raise ValidationError(
             {
@@ -251,7 +251,7 @@ def segment_targets_set(*, pilot: Pilot, segments: Iterable[SegmentData]) -> lis
     """The pilot's segment targets become `segments`: a segment is known by its name, so a
     changed row is updated in place (its history goes on), a new one created and one left out
     deleted; an unchanged row is not saved again. Each write is recorded with its reason."""
-    Pilot.objects.select_for_update().filter(pk=pilot.pk).exists()
+    Pilot.objects.select_for_update(no_key=True).filter(pk=pilot.pk).exists()
     current = {row.name.casefold(): row for row in pilot.segment_targets.all()}
     kept = []
     for data in segments:

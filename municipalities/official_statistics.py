@@ -145,7 +145,7 @@ def preview(parsed: statfin.StatFinFile, *, lock: bool = False) -> Preview:
     if lock:
         # The counts' own rows (of=self): the model's ordering joins the municipalities, whose
         # rows every write naming them checks (a foreign key's KEY SHARE) at its commit.
-        stored_rows = stored_rows.select_for_update(of=("self",))
+        stored_rows = stored_rows.select_for_update(of=("self",), no_key=True)
     stored = {(s.municipality_id, s.date, s.measure): s for s in stored_rows}
     seen: dict[tuple, int] = {}
     for item in good:

@@ -58,7 +58,7 @@ def classification_apply(*, classification: Classification, changes: Changes) ->
     """Writes the changes in one transaction: regions, sub-regions, then municipalities; a
     municipality that ends keeps its row (its statistics and memberships refer to it) with
     `valid_to` the day before the new classification."""
-    regions = {region.code: region for region in Region.objects.select_for_update()}
+    regions = {region.code: region for region in Region.objects.select_for_update(no_key=True)}
     for unit in classification.regions.values():
         region = regions.get(unit.code) or Region(code=unit.code)
         if region.pk is None or (region.name_fi, region.name_sv) != (unit.name_fi, unit.name_sv):
@@ -66,7 +66,7 @@ def classification_apply(*, classification: Classification, changes: Changes) ->
             region.full_clean()
             region.save()
         regions[unit.code] = region
-    sub_regions = {sub.code: sub for sub in SubRegion.objects.select_for_update()}
+    sub_regions = {sub.code: sub for sub in SubRegion.objects.select_for_update(no_key=True)}
     for unit in classification.sub_regions.values():
         sub = sub_regions.get(unit.code) or SubRegion(code=unit.code)
         region = regions.get(unit.region_code) if unit.region_code else sub.region
@@ -80,7 +80,7 @@ def classification_apply(*, classification: Classification, changes: Changes) ->
             sub.full_clean()
             sub.save()
         sub_regions[unit.code] = sub
-    by_code = {row.code: row for row in Municipality.objects.select_for_update()}
+    by_code = {row.code: row for row in Municipality.objects.select_for_update(no_key=True)}
     for entry in changes.new:
         municipality = Municipality(
             code=entry.code,

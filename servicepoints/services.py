@@ -96,7 +96,7 @@ def _with_user(instance, user):
 def _lock_point(point_id: int) -> ServicePoint:
     """Lock the point's row until the transaction ends, so concurrent writes to the point
     (positions of placements, its one schedule) queue up instead of racing."""
-    return ServicePoint.objects.select_for_update().get(pk=point_id)
+    return ServicePoint.objects.select_for_update(no_key=True).get(pk=point_id)
 
 
 def _check_members(pilot: Pilot, municipalities: Iterable[Municipality | None], field: str):

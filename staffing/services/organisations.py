@@ -175,7 +175,7 @@ def pilot_organisation_remove(
     # The link's row only (of=self): its ordering joins the pilot and the organisation, whose
     # rows every write naming them checks (a foreign key's KEY SHARE) at its commit.
     link = (
-        PilotOrganisation.objects.select_for_update(of=("self",))
+        PilotOrganisation.objects.select_for_update(of=("self",), no_key=True)
         .filter(pilot=pilot, organisation=organisation)
         .first()
     )

@@ -264,7 +264,7 @@ def plan_approve(*, plan: StaffingPlan, user, version=None, comment: str = "") -
 def _supersede(new: StaffingPlan, user) -> None:
     starts = new.valid_from
     in_force = (
-        StaffingPlan.objects.select_for_update()
+        StaffingPlan.objects.select_for_update(no_key=True)
         .filter(pilot_id=new.pilot_id, kind=StaffingPlan.Kind.PLAN)
         .filter(status=StaffingPlan.Status.APPROVED)
         .exclude(pk=new.pk)

@@ -921,3 +921,49 @@ def test_two_simultaneous_copies_with_one_name_both_get_a_short_name():
     assert sorted(saved.values_list("slug", flat=True)) == sorted(c.slug for c in copies)
     for plan in saved:
         assert plan.allocations.count() == 2
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_area_being_changed_holds_up_no_plan_or_line_of_it():
+    """While an admin's change of the area holds its row, a coordinator adds a plan and a line
+    to it: the write does not wait (the change locks the row FOR NO KEY UPDATE, which the
+    foreign keys' KEY SHARE checks at the write's commit do not conflict with). A FOR UPDATE
+    there made the write wait at its commit, holding the revision the change itself must raise
+    at its own: a deadlock. SQLite has one writer at a time: there the write waits for the
+    change (its shared in-memory test database answers "locked" at once) and goes through
+    after it."""
+    from municipalities import area_services
+
+    world = build_world()
+    pilot = world.pilot
+    data = area_services.AreaData(
+        name=pilot.name,
+        kind=pilot.kind,
+        start_date=pilot.start_date,
+        end_date=pilot.end_date,
+        description="Muutettu",
+        members=list(pilot.municipalities.all()),
+    )
+
+    def change():
+        return area_services.area_update(pilot=pilot, data=data)
+
+    def write():
+        with transaction.atomic():
+            plan = StaffingPlanFactory(pilot=pilot, name="Uusi", slug="uusi")
+            services.allocation_create(
+                plan=plan, user=world.coordinator, organisation=world.te, fte=Decimal("1")
+            )
+        return plan
+
+    race = write_while_held(hold=(area_services, "_save"), run=change, write=write)
+    assert race.ran.description == "Muutettu"
+    if connection.vendor == "postgresql":
+        assert race.waited is False
+        assert race.wrote is not None
+        plan = race.wrote
+    else:
+        assert race.wrote is None
+        plan = write()
+    assert plan.allocations.get().organisation == world.te
