@@ -23,6 +23,7 @@ from municipalities.reference import reference_data_counts
 from staffing.reports.overview import summary_row
 from staffing.selectors.overview import pilot_summaries
 from staffing.tables import PilotSummaryTable
+from staffing.templatetags.figures import summary_cells
 
 from .charts import caseload_chart
 
@@ -46,6 +47,14 @@ class AboutDataView(TemplateView):
             licence=attribution.LICENCE,
             licence_url=attribution.licence_url(),
         )
+
+
+def home_row(summary) -> dict:
+    """A pilot's row of the home page: its values (sorted and exported) and its cells as the
+    page writes them, both kept until the pilot's rows change."""
+    row = summary_row(summary)
+    row["cells"] = summary_cells(row)
+    return row
 
 
 class HomeView(CachedPageMixin, ExportTableMixin, SingleTableMixin, FilterView):
@@ -72,7 +81,7 @@ class HomeView(CachedPageMixin, ExportTableMixin, SingleTableMixin, FilterView):
                 # pilot changed since the list was read is not kept under the newer revision.
                 again = Pilot.objects.select_related("statistical_region").filter(pk__in=ids)
                 summaries = pilot_summaries(list(again))
-                return {summary.pilot.pk: summary_row(summary) for summary in summaries}
+                return {summary.pilot.pk: home_row(summary) for summary in summaries}
 
             # Each pilot's row kept until its own rows change: a save in one area computes
             # that area's row again, not 45.

@@ -389,10 +389,11 @@ def served_totals(served):
     return markup(html)
 
 
-@register.simple_tag
-def pilot_summary_row(record, index):
-    """A pilot's row of the home page's comparison, from `staffing.reports.overview.summary_row`
-    (what django-tables2 printed cell by cell, at a fraction of its cost)."""
+def summary_cells(record) -> SafeString:
+    """The cells of a pilot's row of the home page's comparison, from
+    `staffing.reports.overview.summary_row` (what django-tables2 printed cell by cell, at a
+    fraction of its cost). The home page keeps them with the row, under the pilot's revision
+    (`core.page_cache.kept_parts`): a kept row is not written again."""
     shown = record["shown"]
     caseload = shown["caseload"]
     if shown["over"]:
@@ -402,13 +403,11 @@ def pilot_summary_row(record, index):
             caseload,
         )
     return format_html(
-        '<tr data-pilot="{}" class="{}"><td class="fw-semibold"><a href="{}">{}</a></td>'
+        '<td class="fw-semibold"><a href="{}">{}</a></td>'
         "<td>{}</td><td>{}</td>"
         '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
         '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
-        '<td class="small text-nowrap">{}</td><td>{}</td></tr>',
-        record["slug"],
-        "odd" if index % 2 else "even",
+        '<td class="small text-nowrap">{}</td><td>{}</td>',
         record["url"],
         record["name"],
         shown["region"],
@@ -421,4 +420,16 @@ def pilot_summary_row(record, index):
         shown["target"],
         shown["status_label"],
         shown["plan"],
+    )
+
+
+@register.simple_tag
+def pilot_summary_row(record, index):
+    """A pilot's row of the home page's comparison: its `summary_cells`, written with the row
+    (`record["cells"]`), in a row striped by its place in the table as sorted."""
+    return format_html(
+        '<tr data-pilot="{}" class="{}">{}</tr>',
+        record["slug"],
+        "odd" if index % 2 else "even",
+        record["cells"],
     )

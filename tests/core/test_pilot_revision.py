@@ -223,15 +223,27 @@ def test_the_home_page_computes_again_only_the_rows_of_the_pilots_written(
         return summaries(pilots)
 
     monkeypatch.setattr(kokeilu.views, "pilot_summaries", recording)
+    # Each row's cells are written with it and kept with it: a kept row is not written again.
+    written: list[str] = []
+    cells = kokeilu.views.summary_cells
+
+    def writing(row):
+        written.append(row["name"])
+        return cells(row)
+
+    monkeypatch.setattr(kokeilu.views, "summary_cells", writing)
     client.force_login(manager)
     first = client.get(reverse("home")).content.decode()
     assert computed == [sorted(pilot.name for pilot in pilots)]
+    assert sorted(written) == computed[0]
     assert '<td class="num">1,0</td>' in first and '<td class="num">2,0</td>' not in first
     # The second pilot's line changes: only its row is computed again, and shows it.
     Allocation.objects.filter(pk=lines[1].pk).update(fte="2.00", client_work_fte="2.00")
     renewed = client.get(reverse("home")).content.decode()
     assert computed[1:] == [[pilots[1].name]]
+    assert written[3:] == [pilots[1].name]
     assert '<td class="num">2,0</td>' in renewed
+    assert all(f'data-pilot="{pilot.slug}"' in renewed for pilot in pilots)
     # A write to what every pilot shows computes every row again.
     Organisation.objects.filter(pk=lines[0].organisation_id).update(name="Uusi nimi")
     client.get(reverse("home"))
