@@ -2,8 +2,10 @@
 
 Finnish and Swedish use a decimal comma and a narrow no-break space between thousands;
 English uses a decimal point and a comma. Values stay `Decimal` until this last step.
+Days are written 2.12.2026 in every language (`format_day`).
 """
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -13,6 +15,9 @@ from django.utils.translation import get_language, pgettext
 from core.numbers import FINNISH_SEPARATORS, PYTHON_SEPARATORS, format_grouped
 
 EMPTY = "–"
+
+#: The Django date format `format_day` writes, the same in every language (2.12.2026).
+DAY_FORMAT = "j.n.Y"
 
 _HUNDREDTH = Decimal("0.01")
 _TENTH = Decimal("0.1")
@@ -86,6 +91,20 @@ def format_percent(value, places: int = 1, *, language: str | None = None) -> st
     if value is None:
         return EMPTY
     return f"{format_number(value, places, language=language)}\u00a0%"
+
+
+def format_day(value) -> str:
+    """A day as the pages write it in every language: 2.12.2026, what Django's
+    `date_format(value, "j.n.Y")` gives (the year four digits, zero-padded: 0999), written
+    directly: `date_format` looks the format up and runs a regex over it on every call.
+
+    An aware datetime shows its local day, as the template `date` filter shows it; None and
+    "" show as "". A value that is no date raises AttributeError, as `date_format` does."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value.day}.{value.month}.{value.year:04d}"
 
 
 def format_moment(value) -> str:

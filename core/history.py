@@ -23,10 +23,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from .formatting import EMPTY
+from .formatting import EMPTY, format_day
 
 Change = tuple[str, str, str]  # (field label, old value, new value) as shown
 Display = Callable[[type, str, object], str]  # (model, field name, stored value) → text
@@ -117,7 +116,7 @@ def display_value(model, name: str, value) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if hasattr(value, "isoformat"):
-        return date_format(value, "j.n.Y")
+        return format_day(value)
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     return str(value)

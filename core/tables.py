@@ -155,15 +155,23 @@ class DateColumn(tables.DateColumn):
     d.m.yyyy in the Excel CSV, ISO 8601 in the RFC 4180 CSV)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("format", "j.n.Y")
+        kwargs.setdefault("format", formatting.DAY_FORMAT)
         short = kwargs.get("short", True)
         self.format = kwargs["format"] or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
         super().__init__(*args, **kwargs)
 
     def render(self, value, bound_column):
         # django-tables2's DateColumn renders `{{ value|date:format|default:default }}`
-        # through a template compiled anew for every cell; the same filters, called directly.
-        return date_filter(template_localtime(value), self.format) or bound_column.default
+        # through a template compiled anew for every cell; the same filters, called directly,
+        # and the day format written directly (`core.formatting.format_day`).
+        if self.format == formatting.DAY_FORMAT:
+            try:
+                shown = formatting.format_day(value)
+            except AttributeError:  # no date: the `date` filter shows ""
+                shown = ""
+        else:
+            shown = date_filter(template_localtime(value), self.format)
+        return shown or bound_column.default
 
     def value(self, value):
         return value

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.formatting import format_day
 from core.history import change_reason
 from core.slugs import unique_slug
 
@@ -61,7 +61,7 @@ SEGMENT_TARGETS_SET = "segment_targets_set"
 
 
 def _day(value: datetime.date | None) -> str:
-    return date_format(value, "j.n.Y") if value else "…"
+    return format_day(value) if value else "…"
 
 
 def _period_text(period: Period) -> str:

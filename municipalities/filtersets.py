@@ -4,9 +4,9 @@ from datetime import date
 
 import django_filters
 from django.http import QueryDict
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import format_day
 from core.forms import Select
 
 from .models import ClientStatistic, Measure, Municipality, Pilot, Region, localized_order
@@ -90,6 +90,6 @@ class ClientStatisticFilterSet(django_filters.FilterSet):
         self.filters["municipality"].queryset = Municipality.objects.in_pilot(pilot)
         # The dates that have figures, newest first, shown the Finnish way (5.11.2020).
         self.filters["date"].extra["choices"] = lambda: [
-            (on.isoformat(), date_format(on, "j.n.Y"))
+            (on.isoformat(), format_day(on))
             for on in self.queryset.order_by("-date").values_list("date", flat=True).distinct()
         ]

@@ -17,9 +17,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import format_day
 from core.forms import AMBIGUOUS_COUNT_MESSAGE
 from core.numbers import NumberFormatError, parse_count
 from core.permissions import editable_pilot_ids, is_admin
@@ -82,8 +82,8 @@ def locked_municipalities(user, ids) -> list[Municipality]:
 
 
 def _period(pilot: Pilot) -> str:
-    start = date_format(pilot.start_date, "j.n.Y")
-    end = date_format(pilot.end_date, "j.n.Y") if pilot.end_date else ""
+    start = format_day(pilot.start_date)
+    end = format_day(pilot.end_date) if pilot.end_date else ""
     return f"{start}–{end}"
 
 
@@ -115,7 +115,7 @@ def refused_counts(
             continue  # not a member at all: the member check names it
         name = rows[0].municipality.name
         own = [r.pilot for r in rows if r.pilot_id in editable]
-        args = {"name": name, "date": date_format(on, "j.n.Y")}
+        args = {"name": name, "date": format_day(on)}
         if not any(pilot_covers(p.start_date, p.end_date, on) for p in own):
             refused[(municipality_id, on)] = str(
                 OUTSIDE_PERIOD_MESSAGE % {**args, "pilot": pilot.name, "period": _period(pilot)}

@@ -1,5 +1,6 @@
 """Template filters for numbers: {{ value|fte }}, {{ value|caseload }}, {{ value|count }},
-{{ value|number:2 }}, {{ value|plain }}, {{ value|percent }}."""
+{{ value|number:2 }}, {{ value|plain }}, {{ value|percent }}; and for dates {{ value|day }}
+(2.12.2026) and {{ value|moment }} (2.12.2026 klo 14.05)."""
 
 from django import template
 
@@ -49,6 +50,16 @@ def percent(value, places=1):
 def export_label(export_format):
     """The button text of an export format ("CSV (Excel)", "CSV (RFC 4180)", "XLSX")."""
     return EXPORT_LABELS.get(export_format, str(export_format).upper())
+
+
+@register.filter
+def day(value):
+    """2.12.2026 (`core.formatting.format_day`): what `{{ value|date:"j.n.Y" }}` gives, ""
+    for what is not a date."""
+    try:
+        return formatting.format_day(value)
+    except AttributeError:
+        return ""
 
 
 @register.filter

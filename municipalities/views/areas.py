@@ -12,11 +12,11 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
+from core.formatting import format_day
 from core.forms import add_service_error, search_term
 from core.permissions import AdminRequiredMixin, PilotAccessMixin, is_admin
 
@@ -228,7 +228,7 @@ class AreaEndView(PilotFromUrlMixin, AdminRequiredMixin, FormView):
         messages.success(
             self.request,
             _("%(name)s ends on %(date)s.")
-            % {"name": pilot.name, "date": date_format(pilot.end_date, "j.n.Y")},
+            % {"name": pilot.name, "date": format_day(pilot.end_date)},
         )
         return HttpResponseRedirect(
             reverse("municipalities:area-edit", kwargs={"pilot": pilot.slug})

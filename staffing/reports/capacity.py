@@ -12,11 +12,10 @@ from decimal import Decimal
 from functools import cached_property
 
 import tablib
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.formatting import format_fte, format_number, format_percent
+from core.formatting import format_day, format_fte, format_number, format_percent
 from municipalities.models import Measure
 from municipalities.wording import kind_text
 
@@ -236,7 +235,7 @@ def capacity_chart(panel: CapacityPanel) -> dict | None:
         "axis": gettext("Client-work FTE"),
         "requiredLabel": gettext("Required client-work FTE"),
         "plannedLabel": gettext("Planned client-work FTE"),
-        "labels": [date_format(on, "j.n.Y") for on, _required in panel.series],
+        "labels": [format_day(on) for on, _required in panel.series],
         "required": [required for _on, required in panel.series],
         "planned": [panel.pilot.planned for _point in panel.series],
     }

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from core import formatting
@@ -33,7 +32,7 @@ def counts_note(figures: PlanFigures) -> CountsNote:
     source = ""
     if figures.statistics_date:
         source = (
-            gettext("pinned to %(date)s") % {"date": date_format(figures.statistics_date, "j.n.Y")}
+            gettext("pinned to %(date)s") % {"date": formatting.format_day(figures.statistics_date)}
             if figures.pinned
             else gettext("follows the latest counts")
         )
@@ -41,14 +40,14 @@ def counts_note(figures: PlanFigures) -> CountsNote:
     if figures.client_change is not None:
         change = gettext("%(change)s since %(date)s") % {
             "change": signed_count(figures.client_change),
-            "date": date_format(figures.previous_date, "j.n.Y"),
+            "date": formatting.format_day(figures.previous_date),
         }
     at_approval = ""
     approval = figures.at_approval
     if approval is not None:
         if approval.clients is None:
             at_approval = gettext("at approval: counts of %(date)s, no longer stored") % {
-                "date": date_format(approval.statistics_date, "j.n.Y")
+                "date": formatting.format_day(approval.statistics_date)
             }
         else:
             value = approval.caseload.value
@@ -58,6 +57,6 @@ def counts_note(figures: PlanFigures) -> CountsNote:
                 "caseload": "–" if value is None else formatting.format_caseload(value),
                 "count": formatting.format_count(approval.clients),
                 "measure": plan.get_statistics_measure_display(),
-                "date": date_format(approval.statistics_date, "j.n.Y"),
+                "date": formatting.format_day(approval.statistics_date),
             }
     return CountsNote(source=source, change=change, at_approval=at_approval)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -18,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core import formatting
-from core.formatting import format_count, format_fte
+from core.formatting import format_count, format_day, format_fte
 from municipalities.models import Measure, PilotStatistic
 from municipalities.wording import kind_text
 
@@ -111,7 +110,7 @@ def segment_rows(dashboard: PlanDashboard) -> list[dict]:
                 result.municipalities_counted,
             ) % {
                 "measure": capfirst(measure),
-                "date": date_format(result.counted_on, "j.n.Y"),
+                "date": format_day(result.counted_on),
                 "count": result.municipalities_counted,
             }
             definition = gettext(
@@ -119,7 +118,7 @@ def segment_rows(dashboard: PlanDashboard) -> list[dict]:
             ) % {
                 "segment": capfirst(segment.name),
                 "measure": measure,
-                "date": date_format(result.counted_on, "j.n.Y"),
+                "date": format_day(result.counted_on),
                 "denominator": denominator,
             }
         status = result.caseload.status if result.caseload else None
@@ -288,7 +287,7 @@ def chart_data(dashboard: PlanDashboard, capacity: CapacityPanel) -> dict:
             "title": gettext("Clients over time"),
             "axis": gettext("Clients"),
             "label": capfirst(dashboard.figures.plan.get_statistics_measure_display()),
-            "labels": [date_format(on, "j.n.Y") for on, _total in dashboard.timeline],
+            "labels": [format_day(on) for on, _total in dashboard.timeline],
             "values": [total for _on, total in dashboard.timeline],
             # One date is no trend: the page says so instead of drawing a dot.
             "message": timeline_message(len(dashboard.timeline)),
@@ -322,7 +321,7 @@ def concerns_text(figure) -> str:
         if scope
     ]
     if figure.date:
-        parts.append(date_format(figure.date, "j.n.Y"))
+        parts.append(format_day(figure.date))
     if not parts:
         return gettext("whole pilot")
     # Each scope is followed by a space up to the date, as the page always printed them.

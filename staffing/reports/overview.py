@@ -3,8 +3,6 @@ comparison, with every figure also formatted once for the page."""
 
 from __future__ import annotations
 
-from django.utils.formats import date_format
-
 from core import formatting
 
 from .dashboard import caseload_status_text
@@ -57,7 +55,7 @@ def summary_row(summary) -> dict:
     on = row["statistics_date"]
     row["shown"] = {
         "region": row["region"] or NO_TEXT,
-        "statistics_date": date_format(on, "j.n.Y") if on else NO_TEXT,
+        "statistics_date": formatting.format_day(on) if on else NO_TEXT,
         "clients": _number(row["clients"], formatting.format_count),
         "clients_change": change_text(row["clients_change"]),
         "fte": _number(row["fte"], formatting.format_fte),

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Subquery
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from core import formatting, history
@@ -24,7 +23,7 @@ from ..models import Allocation, AllocationPart, Organisation, ServiceNeed, Staf
 def _stored_date(text) -> str:
     """A date a reason stored (ISO 8601) as the pages write dates (2.12.2026)."""
     try:
-        return date_format(date.fromisoformat(text), "j.n.Y")
+        return formatting.format_day(date.fromisoformat(text))
     except (TypeError, ValueError):
         return str(text or "?")
 

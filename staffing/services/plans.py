@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import format_day
 from core.history import change_reason, one_save
 from core.permissions import can_approve_pilot
 from core.slugs import unique_slug
@@ -279,7 +279,7 @@ def _supersede(new: StaffingPlan, user) -> None:
                     "The approved plan %(name)s starts on %(date)s, not before this one: "
                     "change this plan's start date to after it."
                 )
-                % {"name": previous.name, "date": date_format(previous.valid_from, "j.n.Y")}
+                % {"name": previous.name, "date": format_day(previous.valid_from)}
             )
         previous.valid_to = starts - timedelta(days=1)
         previous.status = StaffingPlan.Status.SUPERSEDED

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.formatting import format_day
 from core.page_cache import CachedPageMixin
 from core.permissions import PilotAccessMixin
 from municipalities.models import Measure, Municipality
@@ -132,7 +132,7 @@ class PlanPrintStyleView(PilotAccessMixin, View):
             (
                 self.pilot.name,
                 plan.name,
-                gettext("printed %(date)s") % {"date": date_format(today, "j.n.Y")},
+                gettext("printed %(date)s") % {"date": format_day(today)},
             )
         )
         css = (

@@ -4,13 +4,16 @@ django-tables2's own template, cell by cell, without its per-cell template loop.
 import datetime
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import django_tables2 as tables
 import pytest
+from django.template.defaultfilters import date as date_filter
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.timezone import template_localtime
 
-from core.tables import BaseTable, BoundedPaginator, CountedPage, NumberColumn
+from core.tables import BaseTable, BoundedPaginator, CountedPage, DateColumn, NumberColumn
 
 
 class Sample(BaseTable):
@@ -73,6 +76,30 @@ def test_rows_are_the_html_django_tables2_renders(language):
     assert "&lt;b&gt;Kokkola&lt;/b&gt;" in ours  # escaped
     assert 'class="warn"' in ours and 'class="ok"' in ours  # per-cell attributes kept
     assert "12345" in ours and "a &amp; b (1)" in ours
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize("column_format", [None, "j.n.Y", "Y-m-d"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime.date(2025, 3, 31),
+        datetime.date(999, 1, 2),
+        datetime.datetime(2026, 1, 1, 22, 30, tzinfo=datetime.UTC),  # 2.1.2026 in Helsinki
+        datetime.datetime(2026, 1, 1, 23, 30),
+        None,
+        "",
+        "2025-03-31",
+    ],
+)
+def test_a_date_cell_is_what_the_date_filter_shows(language, column_format, value):
+    # django-tables2's DateColumn renders `{{ value|date:format|default:default }}`.
+    column = DateColumn() if column_format is None else DateColumn(format=column_format)
+    bound_column = SimpleNamespace(default="—")
+    with translation.override(language):
+        shown = column.render(value, bound_column)
+        expected = date_filter(template_localtime(value), column.format) or "—"
+    assert shown == expected
 
 
 def test_an_empty_table_says_so():
