@@ -49,14 +49,22 @@ class Submission(models.Model):
         return f"{self.token} → {self.result_url}"
 
 
-class Revision(models.Model):
-    """The database's revision: one row whose number every committed write raises (database
-    triggers on every table a page shows, `core.revision`), so a page rendered at one
-    revision is known to be current while the number stays. The epoch is new whenever the row
-    is created again (a flushed database), so numbers of an earlier database never match."""
+class RevisionNumber(models.Model):
+    """A revision's number, raised by the triggers of `core.revision`, and its epoch, new
+    whenever the row is created again (a flushed database), so that numbers of an earlier
+    database never match."""
 
     number = models.BigIntegerField(pgettext_lazy("database revision", "number"), default=0)
     epoch = models.CharField(pgettext_lazy("database revision", "epoch"), max_length=32)
+
+    class Meta:
+        abstract = True
+
+
+class Revision(RevisionNumber):
+    """The database's revisions: row 1 is raised by every committed write (database triggers
+    on every table a page shows, `core.revision`), row 2 by writes to what every pilot's pages
+    show; a page rendered at a revision is known to be current while the number stays."""
 
     class Meta:
         verbose_name = _("database revision")
@@ -66,15 +74,13 @@ class Revision(models.Model):
         return f"{self.epoch}.{self.number}"
 
 
-class PilotRevision(models.Model):
+class PilotRevision(RevisionNumber):
     """A pilot's revision: raised by every committed write to a row of the pilot's own (its
     plans, lines, pools, service points…; `core.revision.PILOT_TABLES`), so a page of one pilot
     stays current while other pilots are written. No foreign key: a row outlives its pilot,
     and the triggers need no lock on the pilot."""
 
     pilot_id = models.BigIntegerField(pgettext_lazy("database revision", "pilot"), primary_key=True)
-    number = models.BigIntegerField(pgettext_lazy("database revision", "number"), default=0)
-    epoch = models.CharField(pgettext_lazy("database revision", "epoch"), max_length=32)
 
     class Meta:
         verbose_name = _("pilot's revision")
