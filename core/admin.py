@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+from django.db import models
 
-from .forms import ModelMultipleChoiceField, beyond_key_range
+from .forms import FinnishDecimalField, ModelMultipleChoiceField, beyond_key_range
 from .models import HistoryRedaction
 
 
@@ -32,7 +35,13 @@ class CheckedChoicesMixin:
     """An admin (or inline) whose related choices refuse a key no row can have (a 40-digit
     number) as not a choice, before any query: Django's many-to-many field
     (`core.forms.ModelMultipleChoiceField`) and its autocomplete widgets send it to the
-    database's IN, a server error."""
+    database's IN, a server error. Its decimals are read and shown as the product's own forms
+    read and show them (`core.forms.FinnishDecimalField`: "0,5" as well as "0.5")."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField) and not db_field.choices:
+            kwargs.setdefault("form_class", FinnishDecimalField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -48,6 +57,29 @@ class CheckedChoicesMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class CappedAdminForm(forms.ModelForm):
+    """An admin form of a row of which one parent holds at most `cap` (`cap_parent`, the name
+    of the foreign key to it): a new row, or one moved to another parent, beyond the cap is
+    refused with `cap_message` (a plural message of %(num)d), as the parent's own page in the
+    product refuses it (its formset's cap, `core.forms.formset_cap`)."""
+
+    cap_parent = ""
+    cap = 0
+    cap_message = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get(self.cap_parent)
+        stays = self.instance.pk is not None and getattr(
+            self.instance, f"{self.cap_parent}_id"
+        ) == getattr(parent, "pk", None)
+        if parent is not None and not stays:
+            held = self._meta.model._default_manager.filter(**{self.cap_parent: parent})
+            if held.count() >= self.cap:
+                raise ValidationError(self.cap_message % {"num": self.cap}, code="too_many")
+        return cleaned
 
 
 # Django's user and group admins, with their groups and permissions checked alike.

@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import CheckedChoicesMixin
+from core.admin import CappedAdminForm, CheckedChoicesMixin
 from core.versioning import VersionedAdminMixin
 
+from .area_forms import MAX_SEGMENTS, BaseSegmentTargetFormSet
 from .models import (
     ClientStatistic,
     Municipality,
@@ -149,9 +150,18 @@ class ServiceProductionAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["producer", "recipient"]
 
 
+class SegmentTargetAdminForm(CappedAdminForm):
+    """At most `MAX_SEGMENTS` of an area, as its settings page takes."""
+
+    cap_parent, cap = "pilot", MAX_SEGMENTS
+    cap_message = BaseSegmentTargetFormSet.default_error_messages["too_many_forms"]
+
+
 @admin.register(SegmentTarget)
 class SegmentTargetAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     """Also set in the area's settings page, beside the pilot's own target."""
+
+    form = SegmentTargetAdminForm
 
     list_display = ["pilot", "name", "measure", "part_label", "target_caseload"]
     list_filter = ["pilot", "measure"]

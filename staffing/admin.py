@@ -6,9 +6,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import CheckedChoicesMixin
+from core.admin import CappedAdminForm, CheckedChoicesMixin
+from core.forms import formset_cap
 from core.versioning import VersionedAdminForm, VersionedAdminMixin
 
+from .forms import MAX_PARTS, BasePartFormSet
 from .models import (
     Allocation,
     AllocationPart,
@@ -142,8 +144,22 @@ class StaffingPlanAdmin(CheckedChoicesMixin, VersionedAdminMixin, SimpleHistoryA
         return not plan_locked(obj) and super().has_delete_permission(request, obj)
 
 
+#: What a line's page says of a line with too many "of which" parts.
+TOO_MANY_PARTS = BasePartFormSet.default_error_messages["too_many_forms"]
+
+
+class PartInlineFormSet(forms.BaseInlineFormSet):
+    default_error_messages = {"too_many_forms": TOO_MANY_PARTS}
+
+
 class AllocationPartInline(CheckedChoicesMixin, admin.TabularInline):
+    """A line's parts: at most `MAX_PARTS`, as the line's own page takes."""
+
     model = AllocationPart
+    formset = PartInlineFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, **{**formset_cap(MAX_PARTS), **kwargs})
 
     def _locked(self, obj):
         return obj is not None and plan_locked(obj.plan)
@@ -261,8 +277,13 @@ class DeclaredFigureAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
     list_select_related = ["pilot", "plan__pilot"]
 
 
+class AllocationPartAdminForm(CappedAdminForm):
+    cap_parent, cap, cap_message = "allocation", MAX_PARTS, TOO_MANY_PARTS
+
+
 @admin.register(AllocationPart)
 class AllocationPartAdmin(CheckedChoicesMixin, SimpleHistoryAdmin):
+    form = AllocationPartAdminForm
     list_display = ["label", "fte", "shared_with", "allocation"]
     list_filter = ["allocation__plan__pilot", "shared_with"]
     search_fields = ["label", "allocation__role_title"]
