@@ -14,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
+from core.page_cache import CachedPageMixin, kept_parts
 from core.permissions import visible_pilots
 from core.tables import ExportTableMixin, NumberColumn
-from municipalities.models import Region
+from municipalities.models import Pilot, Region
 from staffing.selectors import national
+from staffing.selectors.overview import PilotSummary
 from staffing.tables import PilotSummaryTable
 
 from .charts import caseload_chart
@@ -29,6 +31,22 @@ NO_REGION = "muut"
 
 def region_slug(region: Region | None) -> str:
     return region.code if region else NO_REGION
+
+
+def kept_summaries(pilots, *, on: date) -> list[PilotSummary]:
+    """`national.national_summaries` of `pilots` (those the user sees), each kept under its
+    pilot's revision (`core.page_cache.kept_parts`, shared by the regions' page and each
+    region's): after a save in one area, only that area's summary is computed again."""
+    listed = list(national.national_pilots(pilots, on=on).values_list("pk", flat=True))
+
+    def compute(ids):
+        # The pilots read after the revisions their summaries are kept under (as the home
+        # page's rows): a pilot changed since is not kept under the newer revision.
+        again = Pilot.objects.filter(pk__in=ids)
+        return {s.pilot.pk: s for s in national.national_summaries(again, on=on)}
+
+    kept = kept_parts("national-summary", listed, compute)
+    return [kept[pk] for pk in listed]
 
 
 class AreaSummaryTable(PilotSummaryTable):
@@ -45,7 +63,7 @@ class AreaSummaryTable(PilotSummaryTable):
         sequence = ("name", "region", "member_count", "...")
 
 
-class RegionListView(TemplateView):
+class RegionListView(CachedPageMixin, TemplateView):
     """Every region with its areas in force today and their totals."""
 
     template_name = "kokeilu/national_regions.html"
@@ -53,7 +71,7 @@ class RegionListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = date.today()
-        summaries = national.national_summaries(visible_pilots(self.request.user), on=today)
+        summaries = kept_summaries(visible_pilots(self.request.user), on=today)
         rows = national.region_totals(summaries, national.regions())
         context.update(
             today=today,
@@ -72,7 +90,7 @@ class RegionListView(TemplateView):
         return context
 
 
-class RegionAreasView(ExportTableMixin, SingleTableMixin, TemplateView):
+class RegionAreasView(CachedPageMixin, ExportTableMixin, SingleTableMixin, TemplateView):
     """A region's areas in force today, with the home page's figures, and the chart."""
 
     template_name = "kokeilu/national_region.html"
@@ -88,7 +106,7 @@ class RegionAreasView(ExportTableMixin, SingleTableMixin, TemplateView):
         if not hasattr(self, "_rows"):
             pilots = national.pilots_of_region(visible_pilots(self.request.user), self.region)
             rows = []
-            for summary in national.national_summaries(pilots, on=date.today()):
+            for summary in kept_summaries(pilots, on=date.today()):
                 row = summary_row(summary)
                 row["member_count"] = summary.pilot.member_count
                 row["members_url"] = reverse(

@@ -248,3 +248,41 @@ def test_the_home_page_computes_again_only_the_rows_of_the_pilots_written(
     Organisation.objects.filter(pk=lines[0].organisation_id).update(name="Uusi nimi")
     client.get(reverse("home"))
     assert computed[2:] == [sorted(pilot.name for pilot in pilots)]
+
+
+def test_the_national_pages_compute_again_only_the_summaries_of_the_areas_written(
+    client, manager, monkeypatch
+):
+    import datetime
+
+    import kokeilu.national
+    from municipalities.models import Region
+
+    region = Region.objects.create(code="MK16", name_fi="Keski-Pohjanmaa")
+    lines = [AllocationFactory(role_title=f"Ohjaaja {n}") for n in range(3)]
+    pilots = [line.plan.pilot for line in lines]
+    type(pilots[0]).objects.update(
+        start_date=datetime.date(2025, 1, 1), end_date=None, statistical_region=region
+    )
+    computed: list[list[str]] = []
+    summaries = kokeilu.national.national.national_summaries
+
+    def recording(pilots, *, on):
+        summarised = summaries(pilots, on=on)
+        computed.append(sorted(summary.pilot.name for summary in summarised))
+        return summarised
+
+    monkeypatch.setattr(kokeilu.national.national, "national_summaries", recording)
+    client.force_login(manager)
+    urls = [reverse("national-regions"), reverse("national-region", kwargs={"region": "MK16"})]
+    every = sorted(pilot.name for pilot in pilots)
+    for url in urls:
+        assert client.get(url).status_code == 200
+    # The region's page takes the summaries the regions' page computed.
+    assert computed == [every]
+    Allocation.objects.filter(pk=lines[1].pk).update(fte="2.00", client_work_fte="2.00")
+    region_page = client.get(urls[1]).content.decode()
+    assert computed[1:] == [[pilots[1].name]]
+    assert '<td class="num">2,0</td>' in region_page
+    assert client.get(urls[0]).status_code == 200
+    assert computed[2:] == []

@@ -99,9 +99,7 @@ def test_the_lines_admin_page_takes_parts_up_to_the_cap(admin_user):
     assert inline_parts(line, admin_user, MAX_PARTS).is_valid()
     beyond = inline_parts(line, admin_user, MAX_PARTS + 1)
     assert not beyond.is_valid()
-    assert beyond.non_form_errors() == [
-        f"Rivillä voi olla enintään {MAX_PARTS} josta-erittelyä."
-    ]
+    assert beyond.non_form_errors() == [f"Rivillä voi olla enintään {MAX_PARTS} josta-erittelyä."]
 
 
 def test_the_admin_adds_no_segment_target_beyond_the_cap(client, admin_user):
@@ -126,9 +124,7 @@ def test_the_admin_adds_no_segment_target_beyond_the_cap(client, admin_user):
     }
     response = client.post(reverse("admin:municipalities_segmenttarget_add"), form)
     assert response.status_code == 200
-    assert (
-        f"Alueella voi olla enintään {MAX_SEGMENTS} asiakasryhmän tavoitetta." in response.text
-    )
+    assert f"Alueella voi olla enintään {MAX_SEGMENTS} asiakasryhmän tavoitetta." in response.text
     assert pilot.segment_targets.count() == MAX_SEGMENTS
     # Another area has room of its own.
     response = client.post(
