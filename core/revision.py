@@ -327,6 +327,27 @@ def install_triggers(using: str = "default") -> int:
     return len(tables)
 
 
+def hold(using: str = "default") -> None:
+    """Lock the revision every write raises until this transaction ends, before any other lock
+    (PostgreSQL; SQLite has one writer at a time). For a transaction that changes a unique
+    column of a row other writers' foreign keys name, such as an area's name: PostgreSQL's
+    UPDATE then takes that row's FOR UPDATE lock, which their foreign-key checks (KEY SHARE,
+    at their commit) wait for. Without the hold, such a writer could lock the revision first
+    (its triggers, at its commit), wait for this row, and this transaction then wait for the
+    revision at its own commit: a deadlock. With it, the writer waits for this whole
+    transaction instead."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        # An upsert, as the triggers' raise: a flushed table's row is created and locked too.
+        cursor.execute(
+            "INSERT INTO core_revision (id, number, epoch) VALUES (%s, 0, md5(random()::text))"
+            " ON CONFLICT (id) DO UPDATE SET number = core_revision.number",
+            [EVERYTHING],
+        )
+
+
 def raise_revision(using: str = "default") -> None:
     """Raise every revision by hand (after a migrate; tests and the benchmark)."""
     from .models import PilotRevision, Revision

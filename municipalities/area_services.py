@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core import revision
 from core.formatting import format_day
 from core.history import change_reason
 from core.slugs import unique_slug
@@ -175,6 +176,11 @@ def area_create(*, data: AreaData) -> Pilot:
 def area_update(*, pilot: Pilot, data: AreaData) -> Pilot:
     """Changes an area; its address name stays (links and bookmarks keep working)."""
     pilot = Pilot.objects.select_for_update(no_key=True).get(pk=pilot.pk)
+    if data.name != pilot.name:
+        # The name is unique: a new one locks the row as strongly as a delete does, so the
+        # revision is held first (core.revision.hold). Locked after the row: a writer whose
+        # foreign key names it passes the NO KEY lock at its commit, then frees the revision.
+        revision.hold()
     area_check(data=data, pilot=pilot)
     _apply(pilot, data)
     _save(pilot, data)

@@ -173,9 +173,10 @@ def pilot_organisation_remove(
     (or `other_uses`, counted by the apps above this one: service points) still name it. The
     organisation itself stays: other pilots may use it."""
     # The link's row only (of=self): its ordering joins the pilot and the organisation, whose
-    # rows every write naming them checks (a foreign key's KEY SHARE) at its commit.
+    # rows every write naming them checks (a foreign key's KEY SHARE) at its commit. FOR UPDATE:
+    # the link is deleted (no foreign key names it, so no KEY SHARE waits for it).
     link = (
-        PilotOrganisation.objects.select_for_update(of=("self",), no_key=True)
+        PilotOrganisation.objects.select_for_update(of=("self",))
         .filter(pilot=pilot, organisation=organisation)
         .first()
     )

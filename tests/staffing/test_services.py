@@ -1,6 +1,7 @@
 """staffing.services: every rule with its own message, nothing written on refusal, versions
 against lost updates, history with the acting user."""
 
+import dataclasses
 import datetime
 import threading
 from decimal import Decimal
@@ -855,11 +856,7 @@ def test_a_removal_in_progress_holds_up_no_other_write_of_the_pilot():
     assert race.ran == "removed"
     if connection.vendor == "postgresql":
         assert race.waited is False
-        assert race.wrote is not None
-        plan = race.wrote
-    else:
-        assert race.wrote is None
-        plan = write()
+    plan = race_outcome(race, write)
     assert plan.allocations.get().organisation == world.te
 
 
@@ -923,6 +920,44 @@ def test_two_simultaneous_copies_with_one_name_both_get_a_short_name():
         assert plan.allocations.count() == 2
 
 
+def race_outcome(race, write):
+    """The write of a `write_while_held` race, written again after the held transaction on
+    SQLite (its shared in-memory test database answers "locked" at once instead of waiting)."""
+    if connection.vendor == "postgresql":
+        assert race.wrote is not None
+        return race.wrote
+    assert race.wrote is None
+    return write()
+
+
+def area_change(world, **changes):
+    from municipalities import area_services
+
+    pilot = world.pilot
+    data = area_services.AreaData(
+        name=pilot.name,
+        kind=pilot.kind,
+        start_date=pilot.start_date,
+        end_date=pilot.end_date,
+        members=list(pilot.municipalities.all()),
+    )
+    return area_services, lambda: area_services.area_update(
+        pilot=pilot, data=dataclasses.replace(data, **changes)
+    )
+
+
+def plan_with_a_line(world):
+    def write():
+        with transaction.atomic():
+            plan = StaffingPlanFactory(pilot=world.pilot, name="Uusi", slug="uusi")
+            services.allocation_create(
+                plan=plan, user=world.coordinator, organisation=world.te, fte=Decimal("1")
+            )
+        return plan
+
+    return write
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_area_being_changed_holds_up_no_plan_or_line_of_it():
@@ -930,40 +965,37 @@ def test_an_area_being_changed_holds_up_no_plan_or_line_of_it():
     to it: the write does not wait (the change locks the row FOR NO KEY UPDATE, which the
     foreign keys' KEY SHARE checks at the write's commit do not conflict with). A FOR UPDATE
     there made the write wait at its commit, holding the revision the change itself must raise
-    at its own: a deadlock. SQLite has one writer at a time: there the write waits for the
-    change (its shared in-memory test database answers "locked" at once) and goes through
-    after it."""
-    from municipalities import area_services
-
+    at its own: a deadlock. SQLite has one writer at a time: there the write is refused while
+    the change runs, and goes through after it."""
     world = build_world()
-    pilot = world.pilot
-    data = area_services.AreaData(
-        name=pilot.name,
-        kind=pilot.kind,
-        start_date=pilot.start_date,
-        end_date=pilot.end_date,
-        description="Muutettu",
-        members=list(pilot.municipalities.all()),
-    )
-
-    def change():
-        return area_services.area_update(pilot=pilot, data=data)
-
-    def write():
-        with transaction.atomic():
-            plan = StaffingPlanFactory(pilot=pilot, name="Uusi", slug="uusi")
-            services.allocation_create(
-                plan=plan, user=world.coordinator, organisation=world.te, fte=Decimal("1")
-            )
-        return plan
-
+    area_services, change = area_change(world, description="Muutettu")
+    write = plan_with_a_line(world)
     race = write_while_held(hold=(area_services, "_save"), run=change, write=write)
     assert race.ran.description == "Muutettu"
     if connection.vendor == "postgresql":
         assert race.waited is False
-        assert race.wrote is not None
-        plan = race.wrote
-    else:
-        assert race.wrote is None
-        plan = write()
+    plan = race_outcome(race, write)
     assert plan.allocations.get().organisation == world.te
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_area_renamed_while_a_plan_and_line_are_added_to_it_is_no_deadlock():
+    """A new name (unique) makes PostgreSQL's UPDATE lock the area's row as strongly as a
+    delete, so the coordinator's write waits for the rename at its commit. The rename holds
+    the revision from its start (core.revision.hold), so the write waits for the whole rename
+    instead of locking the revision first and deadlocking with the rename's commit. Held just
+    after the area's row is written, at its new member's row."""
+    world = build_world()
+    newcomer = MunicipalityFactory(code="988")
+    from municipalities.models import PilotMembership
+
+    area_services, change = area_change(
+        world, name="Uusi nimi", members=[*world.pilot.municipalities.all(), newcomer]
+    )
+    write = plan_with_a_line(world)
+    race = write_while_held(hold=(PilotMembership.objects, "create"), run=change, write=write)
+    assert race.ran.name == "Uusi nimi"
+    plan = race_outcome(race, write)
+    assert plan.allocations.get().organisation == world.te
+    assert world.pilot.municipalities.filter(pk=newcomer.pk).exists()
