@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .forms import FinnishDecimalField, ModelMultipleChoiceField, beyond_key_range
+from .forms import AdminDecimalField, ModelMultipleChoiceField, beyond_key_range
 from .models import HistoryRedaction
 
 
@@ -36,11 +36,12 @@ class CheckedChoicesMixin:
     number) as not a choice, before any query: Django's many-to-many field
     (`core.forms.ModelMultipleChoiceField`) and its autocomplete widgets send it to the
     database's IN, a server error. Its decimals are read and shown as the product's own forms
-    read and show them (`core.forms.FinnishDecimalField`: "0,5" as well as "0.5")."""
+    read and show them (`core.forms.AdminDecimalField`: "0,5" as well as "0.5"; "1,000" refused
+    where it could be a thousand)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.DecimalField) and not db_field.choices:
-            kwargs.setdefault("form_class", FinnishDecimalField)
+            kwargs.setdefault("form_class", AdminDecimalField)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

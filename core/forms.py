@@ -71,6 +71,27 @@ class FinnishDecimalField(forms.DecimalField):
             raise ValidationError(error.messages) from None
 
 
+class AdminDecimalField(FinnishDecimalField):
+    """A decimal of the admin (every model DecimalField there, `core.admin`): as the product's
+    forms read it, and for a field of three decimals or more, "1,000" or "12.500" (a whole
+    number, one separator, three digits) refused as ambiguous: in English it is a thousand, in
+    Finnish one. With fewer decimals such a text has too many of them and is refused anyway;
+    "0,125" is no thousand and stays a decimal."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and (self.decimal_places or 0) >= 3:
+            text = value.strip()
+            try:
+                parse_count(text)
+            except NumberFormatError as error:
+                whole = text.lstrip("+-\u2212").replace(".", ",").partition(",")[0]
+                if error.code == "ambiguous_thousands" and whole.strip("0 "):
+                    raise ValidationError(
+                        self.error_messages["ambiguous"], code="ambiguous", params={"value": text}
+                    ) from None
+        return super().to_python(value)
+
+
 #: What a date field reads: the browser's date picker sends ISO; typed, the Finnish way.
 DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 

@@ -147,3 +147,34 @@ def test_the_admin_reads_and_shows_decimals_as_the_product_does(client, admin_us
     assert response.context["adminform"].form.errors["fte"]
     part.refresh_from_db()
     assert part.fte == Decimal("0.5")
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("0,125", Decimal("0.125")),
+        ("0.125", Decimal("0.125")),
+        ("1000", Decimal("1000")),
+        ("1 000", Decimal("1000")),
+        ("1000,5", Decimal("1000.5")),
+        ("1,0005", Decimal("1.0005")),
+        ("1,000", None),
+        ("12.500", None),
+        ("−1,000", None),
+    ],
+)
+def test_an_admin_decimal_of_many_places_refuses_what_could_be_a_thousand(text, read, admin_user):
+    from django.core.exceptions import ValidationError
+
+    from staffing.models import DeclaredFigure
+
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    field = admin.site._registry[DeclaredFigure].get_form(request).base_fields["value"]
+    assert field.decimal_places >= 3
+    if read is None:
+        with pytest.raises(ValidationError) as refused:
+            field.clean(text)
+        assert refused.value.code == "ambiguous"
+    else:
+        assert field.clean(text) == read
