@@ -141,7 +141,8 @@ def kept_parts(name: str, pilot_ids, compute) -> dict:
     shared revision and the pilot's (`core.revision.of_pilots`), the language and the day:
     after a write to one pilot's rows only that pilot's part is computed again. A part shows
     nothing of a user's own (who may see which pilots is decided before), so every user's
-    page uses it. `compute(ids)` answers {id: part} for the ids not kept; the parts must be
+    page uses it. `compute(ids)` answers {id: part} for the ids not kept; an id it leaves out
+    (a pilot ended or removed since it was listed) is left out of the answer. The parts must be
     picklable. Stored once the request commits, as a page is."""
     pilot_ids = list(pilot_ids)
     timeout = settings.PAGE_CACHE_TIMEOUT
@@ -157,4 +158,9 @@ def kept_parts(name: str, pilot_ids, compute) -> dict:
     if computed:
         fresh = {keys[pk]: part for pk, part in computed.items()}
         transaction.on_commit(lambda: cache.set_many(fresh, timeout))
-    return {pk: found[keys[pk]] if keys[pk] in found else computed[pk] for pk in pilot_ids}
+    # A pilot `compute` no longer finds (ended or removed since it was listed) is left out.
+    return {
+        pk: found[keys[pk]] if keys[pk] in found else computed[pk]
+        for pk in pilot_ids
+        if keys[pk] in found or pk in computed
+    }

@@ -46,7 +46,7 @@ def kept_summaries(pilots, *, on: date) -> list[PilotSummary]:
         return {s.pilot.pk: s for s in national.national_summaries(again, on=on)}
 
     kept = kept_parts("national-summary", listed, compute)
-    return [kept[pk] for pk in listed]
+    return [kept[pk] for pk in listed if pk in kept]
 
 
 class AreaSummaryTable(PilotSummaryTable):

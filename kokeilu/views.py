@@ -86,7 +86,7 @@ class HomeView(CachedPageMixin, ExportTableMixin, SingleTableMixin, FilterView):
             # Each pilot's row kept until its own rows change: a save in one area computes
             # that area's row again, not 45.
             kept = kept_parts("home-row", pilots, rows)
-            self._rows = [kept[pk] for pk in pilots]
+            self._rows = [kept[pk] for pk in pilots if pk in kept]
         return self._rows
 
     def get_table_kwargs(self):

@@ -286,3 +286,14 @@ def test_the_national_pages_compute_again_only_the_summaries_of_the_areas_writte
     assert '<td class="num">2,0</td>' in region_page
     assert client.get(urls[0]).status_code == 200
     assert computed[2:] == []
+
+
+def test_a_part_its_computation_no_longer_finds_is_left_out():
+    """A pilot listed, then ended or removed before its part is computed, is left out of the
+    page instead of failing it."""
+    from core.page_cache import kept_parts
+
+    pilots = [PilotFactory(), PilotFactory()]
+    ids = [pilot.pk for pilot in pilots]
+    parts = kept_parts("test-part", ids, lambda wanted: {ids[0]: "yksi"})
+    assert parts == {ids[0]: "yksi"}
