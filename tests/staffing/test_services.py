@@ -844,14 +844,7 @@ def test_a_removal_in_progress_holds_up_no_other_write_of_the_pilot():
         )
         return "removed"
 
-    def write():
-        with transaction.atomic():
-            plan = StaffingPlanFactory(pilot=world.pilot, name="Uusi", slug="uusi")
-            services.allocation_create(
-                plan=plan, user=world.coordinator, organisation=world.te, fte=Decimal("1")
-            )
-        return plan
-
+    write = plan_with_a_line(world)
     race = write_while_held(hold=(organisations, "delete"), run=remove, write=write)
     assert race.ran == "removed"
     if connection.vendor == "postgresql":
@@ -947,6 +940,8 @@ def area_change(world, **changes):
 
 
 def plan_with_a_line(world):
+    """A write a coordinator makes: a plan of the world's pilot and a line in it."""
+
     def write():
         with transaction.atomic():
             plan = StaffingPlanFactory(pilot=world.pilot, name="Uusi", slug="uusi")
