@@ -107,6 +107,15 @@ def format_day(value) -> str:
     return f"{value.day}.{value.month}.{value.year:04d}"
 
 
+def shown_day(value) -> str:
+    """`format_day`, and "" for a value that is no date, as the template `date` filter shows
+    it (the `|day` filter, `core.tables.DateColumn`)."""
+    try:
+        return format_day(value)
+    except AttributeError:
+        return ""
+
+
 def format_moment(value) -> str:
     """A moment as people write it, in local time: 1.2.2026 klo 14.05 (fi), 1 Feb 2026 at
     14:05 (en); the language's short date and its time format."""

@@ -165,10 +165,7 @@ class DateColumn(tables.DateColumn):
         # through a template compiled anew for every cell; the same filters, called directly,
         # and the day format written directly (`core.formatting.format_day`).
         if self.format == formatting.DAY_FORMAT:
-            try:
-                shown = formatting.format_day(value)
-            except AttributeError:  # no date: the `date` filter shows ""
-                shown = ""
+            shown = formatting.shown_day(value)
         else:
             shown = date_filter(template_localtime(value), self.format)
         return shown or bound_column.default

@@ -56,10 +56,7 @@ def export_label(export_format):
 def day(value):
     """2.12.2026 (`core.formatting.format_day`): what `{{ value|date:"j.n.Y" }}` gives, ""
     for what is not a date."""
-    try:
-        return formatting.format_day(value)
-    except AttributeError:
-        return ""
+    return formatting.shown_day(value)
 
 
 @register.filter
